@@ -1,0 +1,377 @@
+"""Reading and writing the directory's exchange format: the one import/export code path.
+
+The format is one JSON document (see README.md, "Data"):
+
+    {"organisations": [{"key": ..., "name": ..., "channels": [...], ...}],
+     "emergency_numbers": [{"country": "DE", "general": "112", ...}]}
+
+Import matches organisations by `key` and emergency numbers by `country`, writes only what
+differs (so a second import of the same file changes nothing), and runs in one transaction:
+the first bad record stops it, nothing is written, and the error names the record and field.
+"""
+
+import datetime
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django_countries import countries as all_countries
+
+from directory.models import Channel, EmergencyNumber, Network, Organisation, Place, Service
+
+SHIPPED_FILE = Path(__file__).resolve().parent / "data" / "directory.json"
+
+ORGANISATION_DEFAULTS = {
+    "name_en": "",
+    "networks": [],
+    "services": [],
+    "audience": [],
+    "languages": [],
+    "free": None,
+    "anonymous": None,
+    "hours": "",
+    "description": "",
+    "countries": [],
+    "worldwide": False,
+    "channels": [],
+    "status": Organisation.Status.DRAFT.value,
+    "needs_check": False,
+    "last_checked": None,
+    "checked_by": "",
+    "source_urls": [],
+    "internal_notes": "",
+    "priority": 100,
+}
+ORGANISATION_REQUIRED = ("key", "name", "kind")
+# Plain model fields, copied as they are (the rest need translating).
+ORGANISATION_SCALARS = (
+    "key", "name", "name_en", "kind", "audience", "languages", "free", "anonymous", "hours",
+    "description", "worldwide", "status", "needs_check", "source_urls", "internal_notes", "priority",
+)  # fmt: skip
+CHANNEL_DEFAULTS = {"label": "", "hours": "", "free": None, "country": ""}
+CHANNEL_REQUIRED = ("type", "value")
+EMERGENCY_DEFAULTS = {
+    "general": "",
+    "police": "",
+    "ambulance": "",
+    "fire": "",
+    "other": [],
+    "source_urls": [],
+    "last_checked": None,
+    "needs_check": False,
+    "notes": "",
+}
+EMERGENCY_SCALARS = ("general", "police", "ambulance", "fire", "other", "source_urls", "needs_check", "notes")
+
+
+class DirectoryImportError(Exception):
+    """A record that cannot be imported; names where it is and what is wrong."""
+
+    def __init__(self, where: str, field_name: str, message: str):
+        self.where = where
+        self.field = field_name
+        self.message = message
+        super().__init__(f"{where}, field “{field_name}”: {message}")
+
+
+@dataclass
+class ImportSummary:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    emergency_created: int = 0
+    emergency_updated: int = 0
+    emergency_unchanged: int = 0
+    changed_keys: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return (
+            f"Organisations: {self.created} created, {self.updated} updated, {self.unchanged} unchanged. "
+            f"Emergency numbers: {self.emergency_created} created, {self.emergency_updated} updated, "
+            f"{self.emergency_unchanged} unchanged."
+        )
+
+
+# Export ---------------------------------------------------------------------------------------
+
+
+def export_organisation(organisation: Organisation) -> dict:
+    """One organisation in the exchange format (expects places, channels, services, networks prefetched)."""
+    record = {name: getattr(organisation, name) for name in ORGANISATION_SCALARS}
+    record["networks"] = sorted(network.slug for network in organisation.networks.all())
+    record["services"] = sorted(service.slug for service in organisation.services.all())
+    record["countries"] = sorted(str(place.country) for place in organisation.places.all())
+    record["channels"] = [
+        {
+            "type": channel.type,
+            "value": channel.value,
+            "label": channel.label,
+            "hours": channel.hours,
+            "free": channel.free,
+            "country": str(channel.country) if channel.country else "",
+        }
+        for channel in organisation.channels.all()
+    ]
+    record["last_checked"] = organisation.last_checked.isoformat() if organisation.last_checked else None
+    record["checked_by"] = organisation.checked_by.get_username() if organisation.checked_by else ""
+    return {name: record[name] for name in ("key", "name", "kind", *ORGANISATION_DEFAULTS)}
+
+
+def export_emergency(number: EmergencyNumber) -> dict:
+    record = {"country": str(number.country)}
+    record.update({name: getattr(number, name) for name in EMERGENCY_SCALARS})
+    record["last_checked"] = number.last_checked.isoformat() if number.last_checked else None
+    return {name: record[name] for name in ("country", *EMERGENCY_DEFAULTS)}
+
+
+def organisations_for_export():
+    return (
+        Organisation.objects.order_by("key")
+        .select_related("checked_by")
+        .prefetch_related("networks", "services", "places", "channels")
+    )
+
+
+def export_document(organisations=None) -> dict:
+    """The whole directory (or the given organisations) in the exchange format."""
+    if organisations is None:
+        organisations = organisations_for_export()
+    return {
+        "organisations": [export_organisation(org) for org in organisations],
+        "emergency_numbers": [export_emergency(number) for number in EmergencyNumber.objects.order_by("country")],
+    }
+
+
+def dump_document(document: dict) -> str:
+    return json.dumps(document, ensure_ascii=False, indent=1) + "\n"
+
+
+# Import ---------------------------------------------------------------------------------------
+
+
+def read_document(text: str) -> dict:
+    """Parse the file's text; a malformed file is an import error, not a traceback."""
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise DirectoryImportError("the file", "(JSON)", f"not valid JSON: {error}") from None
+    if not isinstance(document, dict):
+        raise DirectoryImportError("the file", "(top level)", "expected a JSON object with “organisations”.")
+    unknown = set(document) - {"organisations", "emergency_numbers"}
+    if unknown:
+        raise DirectoryImportError("the file", ", ".join(sorted(unknown)), "unknown section.")
+    for section in ("organisations", "emergency_numbers"):
+        if not isinstance(document.get(section, []), list):
+            raise DirectoryImportError("the file", section, "must be a list.")
+    return document
+
+
+def import_document(document: dict) -> ImportSummary:
+    """Import a parsed document in one transaction; raise DirectoryImportError on the first bad record."""
+    summary = ImportSummary()
+    with transaction.atomic():
+        importer = _Importer(summary)
+        seen: set[str] = set()
+        for index, record in enumerate(document.get("organisations", [])):
+            key = record.get("key") if isinstance(record, dict) else None
+            where = f"organisations[{index}]" + (f" (key “{key}”)" if key else "")
+            if key in seen:
+                raise DirectoryImportError(where, "key", "the same key appears twice in the file.")
+            seen.add(key)
+            importer.import_organisation(where, record)
+        seen_countries: set[str] = set()
+        for index, record in enumerate(document.get("emergency_numbers", [])):
+            country = record.get("country") if isinstance(record, dict) else None
+            where = f"emergency_numbers[{index}]" + (f" (country “{country}”)" if country else "")
+            if country in seen_countries:
+                raise DirectoryImportError(where, "country", "the same country appears twice in the file.")
+            seen_countries.add(country)
+            importer.import_emergency(where, record)
+    return summary
+
+
+def import_text(text: str) -> ImportSummary:
+    return import_document(read_document(text))
+
+
+def import_file(path: Path | str = SHIPPED_FILE) -> ImportSummary:
+    return import_text(Path(path).read_text(encoding="utf-8"))
+
+
+def _with_defaults(where: str, record: object, required: tuple, defaults: dict) -> dict:
+    if not isinstance(record, dict):
+        raise DirectoryImportError(where, "(record)", "expected a JSON object.")
+    for name in required:
+        if record.get(name) in (None, ""):
+            raise DirectoryImportError(where, name, "this field is required.")
+    unknown = set(record) - set(required) - set(defaults)
+    if unknown:
+        raise DirectoryImportError(where, ", ".join(sorted(unknown)), "unknown field.")
+    full = dict(defaults)
+    full.update(record)
+    for name, default in defaults.items():
+        if full[name] is None and default is not None:
+            full[name] = default
+    return full
+
+
+def _parse_date(where: str, value: object) -> datetime.date | None:
+    if value in (None, ""):
+        return None
+    try:
+        return datetime.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise DirectoryImportError(where, "last_checked", f"“{value}” is not a date (YYYY-MM-DD).") from None
+
+
+def _country_code(where: str, field_name: str, value: object) -> str:
+    code = value.upper() if isinstance(value, str) else ""
+    if code not in all_countries:
+        raise DirectoryImportError(where, field_name, f"“{value}” is not an ISO 3166 country code.")
+    return code
+
+
+def _raise_validation(where: str, error: ValidationError, prefix: str = "") -> None:
+    if hasattr(error, "error_dict"):
+        name, errors = next(iter(error.message_dict.items()))
+        raise DirectoryImportError(where, prefix + name, " ".join(errors)) from None
+    raise DirectoryImportError(where, prefix.rstrip(".") or "(record)", " ".join(error.messages)) from None
+
+
+class _Importer:
+    def __init__(self, summary: ImportSummary):
+        self.summary = summary
+        self.existing = {org.key: org for org in organisations_for_export()}
+        self.existing_emergency = {str(n.country): n for n in EmergencyNumber.objects.all()}
+        self.services = {service.slug: service for service in Service.objects.all()}
+        self.networks = {network.slug: network for network in Network.objects.all()}
+        self.users = {}
+
+    def _user(self, username: str):
+        if not username:
+            return None
+        if username not in self.users:
+            self.users[username] = get_user_model().objects.filter(username=username).first()
+        return self.users[username]
+
+    def import_organisation(self, where: str, raw: object) -> None:
+        record = _with_defaults(where, raw, ORGANISATION_REQUIRED, ORGANISATION_DEFAULTS)
+        record["countries"] = sorted(
+            {_country_code(where, "countries", code) for code in self._list(where, record, "countries")}
+        )
+        record["services"] = sorted(set(self._list(where, record, "services")))
+        record["networks"] = sorted(set(self._list(where, record, "networks")))
+        for slug in record["services"]:
+            if slug not in self.services:
+                raise DirectoryImportError(where, "services", f"unknown service “{slug}”.")
+        for slug in record["networks"]:
+            if slug not in self.networks:
+                raise DirectoryImportError(where, "networks", f"unknown network “{slug}”.")
+        last_checked = _parse_date(where, record["last_checked"])
+        record["last_checked"] = last_checked.isoformat() if last_checked else None
+        channels = [
+            _with_defaults(f"{where}, channels[{i}]", channel, CHANNEL_REQUIRED, CHANNEL_DEFAULTS)
+            for i, channel in enumerate(self._list(where, record, "channels"))
+        ]
+        for i, channel in enumerate(channels):
+            if channel["country"]:
+                channel["country"] = _country_code(where, f"channels[{i}].country", channel["country"])
+        record["channels"] = channels
+
+        existing = self.existing.get(record["key"])
+        if existing is not None and export_organisation(existing) == record:
+            self.summary.unchanged += 1
+            return
+
+        organisation = existing or Organisation()
+        for name in ORGANISATION_SCALARS:
+            setattr(organisation, name, record[name])
+        organisation.last_checked = last_checked
+        organisation.checked_by = self._user(record["checked_by"])
+        organisation.pending_country_codes = record["countries"]
+        try:
+            organisation.full_clean()
+        except ValidationError as error:
+            _raise_validation(where, error)
+
+        channel_objects = []
+        for i, data in enumerate(channels):
+            channel = Channel(organisation=organisation, position=i, **data)
+            try:
+                channel.full_clean(exclude=["organisation"])
+            except ValidationError as error:
+                _raise_validation(where, error, prefix=f"channels[{i}].")
+            channel_objects.append(channel)
+
+        if organisation.status == Organisation.Status.PUBLISHED:
+            if not channel_objects:
+                raise DirectoryImportError(where, "channels", "a published organisation needs at least one channel.")
+            if not record["countries"] and not record["worldwide"]:
+                raise DirectoryImportError(
+                    where, "countries", "a published organisation needs at least one country, or worldwide."
+                )
+
+        organisation.save()
+        del organisation.pending_country_codes
+        organisation.services.set([self.services[slug] for slug in record["services"]])
+        organisation.networks.set([self.networks[slug] for slug in record["networks"]])
+        self._sync_places(organisation, record["countries"])
+        self._sync_channels(organisation, channel_objects)
+        if existing is None:
+            self.summary.created += 1
+        else:
+            self.summary.updated += 1
+        self.summary.changed_keys.append(organisation.key)
+
+    @staticmethod
+    def _list(where: str, record: dict, name: str) -> list:
+        value = record[name]
+        if not isinstance(value, list):
+            raise DirectoryImportError(where, name, "must be a list.")
+        return value
+
+    @staticmethod
+    def _sync_places(organisation: Organisation, codes: list[str]) -> None:
+        current = {str(place.country): place for place in organisation.places.all()}
+        for code, place in current.items():
+            if code not in codes:
+                place.delete()
+        Place.objects.bulk_create([Place(organisation=organisation, country=c) for c in codes if c not in current])
+
+    @staticmethod
+    def _sync_channels(organisation: Organisation, wanted: list[Channel]) -> None:
+        """Keep rows that still exist (same type, value and country), so history stays meaningful."""
+        current = {(c.type, c.value, str(c.country)): c for c in organisation.channels.all()} if organisation.pk else {}
+        for channel in wanted:
+            match = current.pop((channel.type, channel.value, str(channel.country)), None)
+            if match is not None:
+                channel.pk = match.pk
+            channel.save()
+        for leftover in current.values():
+            leftover.delete()
+
+    def import_emergency(self, where: str, raw: object) -> None:
+        record = _with_defaults(where, raw, ("country",), EMERGENCY_DEFAULTS)
+        record["country"] = _country_code(where, "country", record["country"])
+        last_checked = _parse_date(where, record["last_checked"])
+        record["last_checked"] = last_checked.isoformat() if last_checked else None
+        existing = self.existing_emergency.get(record["country"])
+        if existing is not None and export_emergency(existing) == record:
+            self.summary.emergency_unchanged += 1
+            return
+        number = existing or EmergencyNumber(country=record["country"])
+        for name in EMERGENCY_SCALARS:
+            setattr(number, name, record[name])
+        number.last_checked = last_checked
+        try:
+            number.full_clean()
+        except ValidationError as error:
+            _raise_validation(where, error)
+        number.save()
+        if existing is None:
+            self.summary.emergency_created += 1
+        else:
+            self.summary.emergency_updated += 1

@@ -1,0 +1,19 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from directory.importing import SHIPPED_FILE, DirectoryImportError, import_file
+
+
+class Command(BaseCommand):
+    help = "Load the directory from the shipped data file (or --file PATH), in one transaction."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--file", default=str(SHIPPED_FILE), help="A directory file in the exchange format.")
+
+    def handle(self, *args, **options):
+        try:
+            summary = import_file(options["file"])
+        except FileNotFoundError:
+            raise CommandError(f"No such file: {options['file']}") from None
+        except DirectoryImportError as error:
+            raise CommandError(f"Nothing was imported. {error}") from None
+        self.stdout.write(str(summary))

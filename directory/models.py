@@ -1,0 +1,318 @@
+"""The curated directory: organisations, where they serve, how to reach them, emergency numbers."""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from directory import validation
+
+
+class ServiceSlug(models.TextChoices):
+    """What an organisation can do for a person. Stable slugs: the data, routing and API use them."""
+
+    EMERGENCY = "emergency", _("Emergency")
+    REPORT_CSAM = "report_csam", _("Report sexual images of children")
+    REPORT_POLICE = "report_police", _("Report grooming, sextortion or exploitation to the police")
+    REMOVE_IMAGES = "remove_images", _("Remove one's own images taken under 18")
+    SUPPORT_CHILD = "support_child", _("Support for children and young people")
+    SUPPORT_ADULT = "support_adult", _("Support for parents, carers and professionals")
+    ADVICE = "advice", _("Advice on keeping children safe online")
+    PREVENTION = "prevention", _("Help for people worried about their own sexual thoughts")
+
+
+class NetworkSlug(models.TextChoices):
+    INHOPE = "INHOPE", "INHOPE"
+    CHI = "CHI", _("Child Helpline International")
+    INSAFE = "Insafe", "Insafe"
+    IWF = "IWF", _("Internet Watch Foundation")
+
+
+class Audience(models.TextChoices):
+    CHILDREN = "children", _("Children")
+    YOUNG_PEOPLE = "young_people", _("Young people")
+    PARENTS = "parents", _("Parents and carers")
+    ADULTS = "adults", _("Adults")
+    PROFESSIONALS = "professionals", _("Professionals")
+
+
+class Service(models.Model):
+    """One of the fixed services (a lookup row, so that organisations can be filtered by it)."""
+
+    slug = models.CharField(primary_key=True, max_length=20, choices=ServiceSlug.choices)
+
+    class Meta:
+        ordering = ["slug"]
+        constraints = [
+            models.CheckConstraint(condition=Q(slug__in=ServiceSlug.values), name="service_slug_known"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.get_slug_display())
+
+
+class Network(models.Model):
+    """A network an organisation belongs to (INHOPE, Child Helpline International, Insafe, IWF)."""
+
+    slug = models.CharField(primary_key=True, max_length=20, choices=NetworkSlug.choices)
+
+    class Meta:
+        ordering = ["slug"]
+        constraints = [
+            models.CheckConstraint(condition=Q(slug__in=NetworkSlug.values), name="network_slug_known"),
+        ]
+
+    def __str__(self) -> str:
+        return self.slug
+
+
+class Kind(models.TextChoices):
+    HOTLINE = "hotline", _("National hotline")
+    REPORTING_PORTAL = "reporting_portal", _("Reporting portal")
+    CHILD_HELPLINE = "child_helpline", _("Child helpline")
+    SIC_HELPLINE = "sic_helpline", _("Safer Internet Centre helpline")
+    AWARENESS_CENTRE = "awareness_centre", _("Awareness centre")
+    POLICE = "police", _("Police or law-enforcement reporting")
+    WORLDWIDE_SERVICE = "worldwide_service", _("Worldwide service")
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+    ARCHIVED = "archived", _("Archived")
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def published(self) -> "OrganisationQuerySet":
+        return self.filter(status=Status.PUBLISHED)
+
+    def serving(self, country: str) -> "OrganisationQuerySet":
+        """Organisations with a place in this country (national services)."""
+        return self.filter(places__country=country.upper()).distinct()
+
+    def worldwide(self) -> "OrganisationQuerySet":
+        return self.filter(worldwide=True)
+
+    def offering(self, service: str) -> "OrganisationQuerySet":
+        return self.filter(services__slug=service).distinct()
+
+    def stale(self, today: datetime.date | None = None) -> "OrganisationQuerySet":
+        """Entries not checked within SIGNPOST_STALE_AFTER_DAYS, or never checked."""
+        cutoff = (today or timezone.localdate()) - datetime.timedelta(days=settings.SIGNPOST_STALE_AFTER_DAYS)
+        return self.filter(Q(last_checked__lt=cutoff) | Q(last_checked__isnull=True))
+
+
+class Organisation(models.Model):
+    Kind = Kind
+    Status = Status
+
+    key = models.SlugField(
+        max_length=100,
+        unique=True,
+        help_text=_("Stable identifier used by the data file, e.g. de-jugendschutz-net. Do not change it."),
+    )
+    name = models.CharField(_("name"), max_length=200, help_text=_("As the organisation writes it."))
+    name_en = models.CharField(_("English name"), max_length=300, blank=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    networks = models.ManyToManyField(Network, blank=True, related_name="organisations")
+    services = models.ManyToManyField(
+        Service, blank=True, related_name="organisations", help_text=_("What a person can get here.")
+    )
+    audience = models.JSONField(default=list, blank=True, validators=[validation.ChoiceListValidator(Audience.values)])
+    languages = models.JSONField(
+        default=list,
+        blank=True,
+        validators=[validation.validate_language_codes],
+        help_text=_("ISO 639-1 codes of the languages it answers in, e.g. de, en."),
+    )
+    free = models.BooleanField(
+        null=True, blank=True, help_text=_("Free of charge (leave unknown if the source does not say).")
+    )
+    anonymous = models.BooleanField(
+        null=True, blank=True, help_text=_("One can stay anonymous (only if the source says so).")
+    )
+    hours = models.CharField(_("opening hours"), max_length=500, blank=True)
+    description = models.TextField(blank=True, help_text=_("Shown to the public."))
+    worldwide = models.BooleanField(default=False, help_text=_("Serves people in every country."))
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    needs_check = models.BooleanField(
+        default=False, help_text=_("Something in this entry is uncertain; a curator should check it.")
+    )
+    last_checked = models.DateField(null=True, blank=True)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    source_urls = models.JSONField(
+        _("sources"), default=list, blank=True, validators=[validation.validate_web_addresses]
+    )
+    internal_notes = models.TextField(blank=True, help_text=_("For curators only; never shown to the public."))
+    priority = models.PositiveSmallIntegerField(
+        default=100, help_text=_("Lower numbers are shown first within a step.")
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["priority", "-last_checked", "name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=Kind.values), name="organisation_kind_known"),
+            models.CheckConstraint(condition=Q(status__in=Status.values), name="organisation_status_known"),
+            models.CheckConstraint(condition=~Q(key=""), name="organisation_key_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def country_codes(self) -> list[str]:
+        """The codes of the countries it serves; while a form or import is validating, the pending ones."""
+        pending = getattr(self, "pending_country_codes", None)
+        if pending is not None:
+            return list(pending)
+        if self.pk is None:
+            return []
+        return [str(place.country) for place in self.places.all()]
+
+    def publication_problems(self) -> list[str]:
+        """What stops this entry from being published, as messages for a curator (empty: nothing)."""
+        problems = []
+        if not self.channels.exists():
+            problems.append(_("A published organisation needs at least one contact channel."))
+        if not self.worldwide and not self.places.exists():
+            problems.append(_("A published organisation needs at least one country, or to be worldwide."))
+        return problems
+
+    def mark_checked(self, user, today: datetime.date | None = None) -> None:
+        self.last_checked = today or timezone.localdate()
+        self.checked_by = user
+        self.needs_check = False
+        self.save(update_fields=["last_checked", "checked_by", "needs_check", "updated_at"])
+
+
+class Place(models.Model):
+    """A country an organisation serves."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="places")
+    country = CountryField()
+
+    class Meta:
+        ordering = ["country"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "country"], name="place_unique_per_organisation"),
+            models.CheckConstraint(condition=~Q(country=""), name="place_country_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.country.name)
+
+
+class ChannelType(models.TextChoices):
+    PHONE = "phone", _("Phone")
+    SMS = "sms", _("SMS")
+    CHAT = "chat", _("Chat")
+    EMAIL = "email", _("Email")
+    WEB_FORM = "web_form", _("Report form")
+    WEBSITE = "website", _("Website")
+    APP = "app", _("App")
+
+
+class Channel(models.Model):
+    """One way to reach an organisation: a number, an address, a form."""
+
+    Type = ChannelType
+
+    PHONE_TYPES = (Type.PHONE, Type.SMS)
+    URL_TYPES = (Type.CHAT, Type.WEB_FORM, Type.WEBSITE, Type.APP)
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="channels")
+    type = models.CharField(max_length=10, choices=Type.choices)
+    value = models.CharField(max_length=500, help_text=_("The number, address or link, exactly as published."))
+    label = models.CharField(max_length=300, blank=True)
+    hours = models.CharField(_("opening hours"), max_length=300, blank=True)
+    free = models.BooleanField(null=True, blank=True)
+    country = CountryField(
+        blank=True,
+        help_text=_("Only where an organisation serving several countries has a number for one of them."),
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(type__in=ChannelType.values), name="channel_type_known"),
+            models.CheckConstraint(condition=~Q(value=""), name="channel_value_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_type_display()}: {self.value}"
+
+    def validation_region(self) -> str | None:
+        """The country a national-format number is read in: the channel's own, else the organisation's only one."""
+        if self.country:
+            return str(self.country)
+        try:
+            codes = self.organisation.country_codes()
+        except Organisation.DoesNotExist:
+            return None
+        return codes[0] if len(codes) == 1 else None
+
+    def clean(self) -> None:
+        value = (self.value or "").strip()
+        self.value = value
+        if not value:
+            return  # the field's own "required" error says it
+        try:
+            if self.type in self.PHONE_TYPES:
+                validation.parse_phone_number(value, self.validation_region())
+            elif self.type in self.URL_TYPES:
+                validation.validate_web_address(value)
+            elif self.type == self.Type.EMAIL:
+                validation.validate_email(value)
+        except ValidationError as error:
+            raise ValidationError({"value": error}) from None
+
+
+class EmergencyNumber(models.Model):
+    """The emergency numbers of one country."""
+
+    country = CountryField(unique=True)
+    general = models.CharField(
+        max_length=20, blank=True, validators=[validation.validate_emergency_number], help_text=_("e.g. 112")
+    )
+    police = models.CharField(max_length=20, blank=True, validators=[validation.validate_emergency_number])
+    ambulance = models.CharField(max_length=20, blank=True, validators=[validation.validate_emergency_number])
+    fire = models.CharField(max_length=20, blank=True, validators=[validation.validate_emergency_number])
+    other = models.JSONField(
+        default=list, blank=True, help_text=_('Other numbers from the sources: [{"number": "...", "note": "..."}].')
+    )
+    source_urls = models.JSONField(
+        _("sources"), default=list, blank=True, validators=[validation.validate_web_addresses]
+    )
+    last_checked = models.DateField(null=True, blank=True)
+    needs_check = models.BooleanField(default=False)
+    notes = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["country"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(country=""), name="emergency_country_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.country.name)
+
+    def clean(self) -> None:
+        if not isinstance(self.other, list) or not all(
+            isinstance(item, dict) and set(item) <= {"number", "note"} and item.get("number") for item in self.other
+        ):
+            raise ValidationError({"other": _('Use a list of {"number": "...", "note": "..."} entries.')})
+
+    def first_number(self) -> str:
+        """The number to call in an emergency: the general one, else the police."""
+        return self.general or self.police or self.ambulance or self.fire

@@ -1,0 +1,105 @@
+"""Checks of directory facts: phone numbers, web addresses, languages.
+
+Used by the models' clean() (so curators see errors in admin) and by the importer, so
+that both paths apply exactly the same rules.
+"""
+
+import re
+
+import phonenumbers
+from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator, URLValidator
+from django.utils.deconstruct import deconstructible
+from django.utils.translation import gettext as _
+from phonenumbers import shortnumberinfo
+
+validate_web_address = URLValidator(schemes=["http", "https"])
+validate_email = EmailValidator()
+
+_LANGUAGE_CODE = re.compile(r"^[a-z]{2}$")
+_EMERGENCY_NUMBER = re.compile(r"^[0-9][0-9 -]{0,14}$")
+
+
+def parse_phone_number(value: str, region: str | None) -> phonenumbers.PhoneNumber:
+    """Parse a published phone number for a region; raise ValidationError if it is not a real number.
+
+    Short numbers (116 111, 1098, 112 …) are valid when libphonenumber knows them as short
+    numbers of that region; an international number (+44 …) needs no region.
+    """
+    value = (value or "").strip()
+    if not value:
+        raise ValidationError(_("Enter a phone number."), code="required")
+    if not value.startswith("+") and not region:
+        raise ValidationError(
+            _("Give the country this number is for, or write it in international form (+44 …)."),
+            code="no_region",
+        )
+    try:
+        number = phonenumbers.parse(value, region or None)
+    except phonenumbers.NumberParseException:
+        raise ValidationError(
+            _("“%(value)s” is not a phone number."), code="invalid_phone", params={"value": value}
+        ) from None
+    if phonenumbers.is_valid_number(number):
+        return number
+    short_region = region or phonenumbers.region_code_for_number(number)
+    if short_region and shortnumberinfo.is_valid_short_number_for_region(number, short_region):
+        return number
+    where = region or _("any country")
+    raise ValidationError(
+        _("“%(value)s” is not a valid phone number for %(region)s."),
+        code="invalid_phone",
+        params={"value": value, "region": where},
+    )
+
+
+def validate_emergency_number(value: str) -> None:
+    """An emergency number is a short string of digits (spaces and hyphens allowed)."""
+    if value and not _EMERGENCY_NUMBER.match(value):
+        raise ValidationError(
+            _("“%(value)s” is not an emergency number: use digits only, such as 112."),
+            code="invalid_emergency_number",
+            params={"value": value},
+        )
+
+
+def validate_language_codes(value: list) -> None:
+    """Languages are lists of lower-case ISO 639-1 codes such as ["de", "en"]."""
+    if not isinstance(value, list) or not all(isinstance(v, str) and _LANGUAGE_CODE.match(v) for v in value):
+        raise ValidationError(
+            _("Languages must be two-letter ISO 639-1 codes such as de, en, ar."), code="invalid_languages"
+        )
+
+
+def validate_web_addresses(value: list) -> None:
+    """A list of http(s) addresses, such as an entry's sources."""
+    if not isinstance(value, list):
+        raise ValidationError(_("Enter a list of web addresses."), code="invalid_list")
+    for address in value:
+        if not isinstance(address, str):
+            raise ValidationError(_("Enter a list of web addresses."), code="invalid_list")
+        try:
+            validate_web_address(address)
+        except ValidationError:
+            raise ValidationError(
+                _("“%(value)s” is not an http(s) web address."), code="invalid_url", params={"value": address}
+            ) from None
+
+
+@deconstructible
+class ChoiceListValidator:
+    """A list whose items must all come from `choices` (for JSON list fields)."""
+
+    def __init__(self, choices: list[str]):
+        self.choices = list(choices)
+
+    def __call__(self, value: list) -> None:
+        if not isinstance(value, list) or any(item not in self.choices for item in value):
+            raise ValidationError(
+                _("Choose from: %(choices)s."),
+                code="invalid_list_choice",
+                params={"choices": ", ".join(self.choices)},
+            )
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ChoiceListValidator) and self.choices == other.choices
