@@ -81,6 +81,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "reporting.context_processors.public",
             ],
         },
     },
@@ -151,3 +152,10 @@ LOGGING = {
 
 # Where the admin lives (a less guessable path is a small extra hurdle for attackers).
 SIGNPOST_ADMIN_PATH = os.environ.get("DJANGO_ADMIN_PATH", "admin/").strip("/") + "/"
+
+# The public side.
+# Where "Leave this site" goes: a neutral page (GOV.UK's "Exit this page" uses a weather page).
+SIGNPOST_EXIT_URL = os.environ.get("SIGNPOST_EXIT_URL", "https://www.bbc.co.uk/weather")
+# How long browsers and shared caches may keep a public page, and how long a rendered answer is cached.
+SIGNPOST_PUBLIC_MAX_AGE = int(os.environ.get("SIGNPOST_PUBLIC_MAX_AGE", "300"))
+SIGNPOST_ANSWER_CACHE_SECONDS = int(os.environ.get("SIGNPOST_ANSWER_CACHE_SECONDS", "86400"))

@@ -10,3 +10,6 @@ urlpatterns = [
     path(settings.SIGNPOST_ADMIN_PATH, admin.site.urls),
     path("", include("reporting.urls")),
 ]
+
+handler404 = "reporting.views.not_found"
+handler500 = "reporting.views.server_error"

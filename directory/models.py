@@ -314,5 +314,8 @@ class EmergencyNumber(models.Model):
             raise ValidationError({"other": _('Use a list of {"number": "...", "note": "..."} entries.')})
 
     def first_number(self) -> str:
-        """The number to call in an emergency: the general one, else the police."""
-        return self.general or self.police or self.ambulance or self.fire
+        """The number to call in an emergency: the general one, else the police, else any the sources list."""
+        listed = self.general or self.police or self.ambulance or self.fire
+        if listed:
+            return listed
+        return self.other[0]["number"] if self.other else ""

@@ -103,3 +103,18 @@ class ChoiceListValidator:
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, ChoiceListValidator) and self.choices == other.choices
+
+
+def dial_uri(value: str, region: str | None, scheme: str = "tel") -> str:
+    """A tel: (or sms:) link for a published number.
+
+    Full numbers become E.164 (+4930…); short numbers such as 116 111 cannot be dialled in
+    E.164 form, so they keep their national digits.
+    """
+    try:
+        number = phonenumbers.parse(value, region or None)
+    except phonenumbers.NumberParseException:
+        return f"{scheme}:{phonenumbers.normalize_digits_only(value)}"
+    if phonenumbers.is_valid_number(number):
+        return f"{scheme}:{phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)}"
+    return f"{scheme}:{phonenumbers.national_significant_number(number)}"

@@ -1,7 +1,116 @@
-from django.shortcuts import render
+"""The public pages: two questions in, the right places to report or get help out."""
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import DatabaseError
+from django.http import HttpRequest, HttpResponse, HttpResponseNotFound
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
+from django_countries import countries
+
+from directory import versioning
+from reporting import routing
+from reporting.decorators import public_page
+from reporting.forms import ChooseForm, SituationForm
+from reporting.locale import country_from_accept_language
+from reporting.situations import SITUATIONS, get_situation
+
+FALLBACK_SITUATION = "not-sure"
+
+
+def answer_url(country: str, situation: str) -> str:
+    return reverse("reporting:answer", args=[country.lower(), situation])
+
+
+def country_url(country: str) -> str:
+    return reverse("reporting:country", args=[country.lower()])
 
 
 @require_GET
-def start(request):
-    return render(request, "reporting/start.html", {})
+@public_page
+def start(request: HttpRequest) -> HttpResponse:
+    guess = country_from_accept_language(request.headers.get("Accept-Language", ""))
+    form = ChooseForm(initial={"country": guess})
+    response = render(request, "reporting/start.html", {"form": form})
+    patch_vary_headers(response, ["Accept-Language"])
+    return response
+
+
+@require_GET
+@public_page
+def choose(request: HttpRequest) -> HttpResponse:
+    """Where the start form sends its answers: on to the answer's own address, or back with a message."""
+    form = ChooseForm(request.GET)
+    if not form.is_valid():
+        return render(request, "reporting/start.html", {"form": form}, status=400)
+    country = form.cleaned_data["country"]
+    situation = form.cleaned_data["situation"]
+    if situation:
+        return redirect(answer_url(country, situation))
+    return redirect(country_url(country))
+
+
+@require_GET
+@public_page
+def country(request: HttpRequest, country_code: str) -> HttpResponse:
+    """The situation question, for a country already chosen."""
+    code = country_code.upper()
+    if code not in countries:
+        return not_found(request, country_code=country_code)
+    if country_code != code.lower():
+        return redirect(country_url(code), permanent=True)
+    data = request.GET if "situation" in request.GET else None
+    form = SituationForm(data)
+    if form.is_bound and form.is_valid():
+        return redirect(answer_url(code, form.cleaned_data["situation"]))
+    context = {"form": form, "country_code": code, "country_name": countries.name(code)}
+    return render(request, "reporting/country.html", context, status=400 if form.is_bound else 200)
+
+
+@require_GET
+@public_page
+def answer(request: HttpRequest, country_code: str, slug: str) -> HttpResponse:
+    code = country_code.upper()
+    situation = get_situation(slug)
+    if code not in countries or situation is None:
+        return not_found(request, country_code=country_code, slug=slug)
+    if country_code != code.lower():
+        return redirect(answer_url(code, slug), permanent=True)
+    # The rendered answer depends only on these, so it is cached until a curator changes the directory.
+    key = f"answer:{versioning.current()}:{get_language()}:{code}:{slug}"
+    html = cache.get(key)
+    if html is None:
+        route = routing.route(code, situation)
+        context = {"route": route, "situation": situation, "country_code": code, "country_name": countries.name(code)}
+        html = render_to_string("reporting/answer.html", context, request=request)
+        cache.set(key, html, settings.SIGNPOST_ANSWER_CACHE_SECONDS)
+    return HttpResponse(html)
+
+
+@require_GET
+@public_page
+def leaving(request: HttpRequest) -> HttpResponse:
+    """How "Leave this site" works, and how to clear the browser's history."""
+    return render(request, "reporting/leaving.html", {})
+
+
+def not_found(request: HttpRequest, exception=None, *, country_code: str = "", slug: str = "") -> HttpResponse:
+    """A 404 that still helps: the worldwide services for the situation (or the general ones)."""
+    situation = get_situation(slug) or SITUATIONS[FALLBACK_SITUATION]
+    try:
+        route = routing.route("", situation)
+    except DatabaseError:  # a broken database must not turn a 404 into a 500
+        route = None
+    context = {"route": route, "situation": situation, "asked_country": country_code[:10], "asked_slug": slug[:40]}
+    response = HttpResponseNotFound(render_to_string("reporting/not_found.html", context, request=request))
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """A plain page with no database access: what to do if Signpost itself is broken."""
+    return HttpResponse(render_to_string("500.html"), status=500)

@@ -1,0 +1,52 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from reporting.situations import SITUATIONS
+
+
+def situation_choices() -> list[tuple[str, str]]:
+    return [(slug, situation.title) for slug, situation in SITUATIONS.items()]
+
+
+class CountryField(forms.ChoiceField):
+    """A country code, accepted in any case and given back in upper case."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=lambda: [("", _("Choose your country"))] + list(countries), **kwargs)
+
+    def to_python(self, value):
+        return super().to_python(value).strip().upper()
+
+
+class ChooseForm(forms.Form):
+    """The two questions. A GET form: its answer is an address that can be shared."""
+
+    country = CountryField(
+        label=_("Where are you?"),
+        error_messages={
+            "required": _("Choose your country, so we can show services that work there."),
+            "invalid_choice": _("We don't know that country. Please choose it from the list."),
+        },
+    )
+    situation = forms.ChoiceField(
+        label=_("What happened?"),
+        choices=situation_choices,
+        widget=forms.RadioSelect,
+        required=False,
+        error_messages={"invalid_choice": _("Please choose one of the answers below.")},
+    )
+
+
+class SituationForm(forms.Form):
+    situation = forms.ChoiceField(
+        label=_("What happened?"),
+        choices=situation_choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _(
+                "Please choose the answer closest to what happened. If you're not sure, choose the last one."
+            ),
+            "invalid_choice": _("Please choose one of the answers below."),
+        },
+    )

@@ -1,0 +1,280 @@
+"""The OpenAPI 3 description of the JSON API (served at /api/v1/openapi.json; tests check it against answers)."""
+
+from directory.models import ChannelType, Kind, ServiceSlug
+from reporting.situations import SITUATIONS
+
+
+def _nullable(schema: dict) -> dict:
+    return {**schema, "nullable": True}
+
+
+STRING = {"type": "string"}
+ERROR = {
+    "description": "An error, explained",
+    "content": {
+        "application/json": {
+            "schema": {"type": "object", "required": ["error"], "properties": {"error": STRING}},
+        }
+    },
+}
+LANG = {
+    "name": "lang",
+    "in": "query",
+    "required": False,
+    "description": "Language of the texts (one of the site's languages, e.g. de). Default: English.",
+    "schema": {"type": "string", "maxLength": 10},
+}
+COUNTRY = {
+    "name": "country",
+    "in": "query",
+    "required": True,
+    "description": "ISO 3166-1 alpha-2 country code, e.g. DE (any case).",
+    "schema": {"type": "string", "maxLength": 100},
+}
+
+
+def openapi_document() -> dict:
+    step = {
+        "type": "object",
+        "required": ["service", "title", "guidance", "do", "dont"],
+        "properties": {
+            "service": {"type": "string", "enum": ServiceSlug.values},
+            "title": STRING,
+            "guidance": STRING,
+            "do": {"type": "array", "items": STRING},
+            "dont": {"type": "array", "items": STRING},
+        },
+    }
+    emergency = {
+        "type": "object",
+        "required": ["general", "police", "ambulance", "fire"],
+        "properties": {name: _nullable(STRING) for name in ("general", "police", "ambulance", "fire")},
+    }
+    country = {"type": "object", "required": ["code", "name"], "properties": {"code": STRING, "name": STRING}}
+    channel = {
+        "type": "object",
+        "required": ["type", "value", "label", "href"],
+        "properties": {
+            "type": {"type": "string", "enum": ChannelType.values},
+            "value": STRING,
+            "label": STRING,
+            "href": {"type": "string", "description": "A link to use: tel:, sms:, mailto: or https:"},
+            "hours": STRING,
+            "free": _nullable({"type": "boolean"}),
+        },
+    }
+    organisation = {
+        "type": "object",
+        "required": [
+            "id",
+            "name",
+            "kind",
+            "networks",
+            "scope",
+            "website",
+            "channels",
+            "languages",
+            "free",
+            "anonymous",
+            "hours",
+            "last_checked",
+            "source_url",
+        ],  # fmt: skip
+        "properties": {
+            "id": {"type": "integer"},
+            "key": STRING,
+            "name": STRING,
+            "name_en": STRING,
+            "kind": {"type": "string", "enum": Kind.values},
+            "networks": {"type": "array", "items": STRING},
+            "services": {"type": "array", "items": {"type": "string", "enum": ServiceSlug.values}},
+            "scope": {"type": "string", "enum": ["national", "worldwide"]},
+            "website": _nullable(STRING),
+            "channels": {"type": "array", "items": channel},
+            "languages": {"type": "array", "items": STRING},
+            "free": _nullable({"type": "boolean"}),
+            "anonymous": _nullable({"type": "boolean"}),
+            "hours": STRING,
+            "description": STRING,
+            "last_checked": _nullable({"type": "string", "format": "date"}),
+            "source_url": _nullable(STRING),
+            "source_urls": {"type": "array", "items": STRING},
+        },
+    }
+    routed_step = {
+        "allOf": [
+            step,
+            {
+                "type": "object",
+                "required": ["fallback", "use_emergency_number", "organisations"],
+                "properties": {
+                    "fallback": {
+                        "type": "boolean",
+                        "description": "True when the country has no national service and these are worldwide.",
+                    },
+                    "use_emergency_number": {
+                        "type": "boolean",
+                        "description": "True when the step is answered by the emergency (or police) number.",
+                    },
+                    "organisations": {"type": "array", "items": organisation},
+                },
+            },
+        ]
+    }
+
+    def ok(schema: dict, description: str) -> dict:
+        return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+    return {
+        "openapi": "3.0.3",
+        "info": {
+            "title": "Signpost API",
+            "version": "1",
+            "description": (
+                "Read-only: where to report online child sexual abuse or get help, per country and situation. "
+                "No authentication; CORS is open for GET."
+            ),
+        },
+        "paths": {
+            "/api/v1/situations/": {
+                "get": {
+                    "summary": "The situations and their steps",
+                    "parameters": [LANG],
+                    "responses": {
+                        "200": ok(
+                            {
+                                "type": "object",
+                                "required": ["situations"],
+                                "properties": {
+                                    "situations": {
+                                        "type": "array",
+                                        "items": {
+                                            "type": "object",
+                                            "required": ["slug", "title", "steps"],
+                                            "properties": {
+                                                "slug": {"type": "string", "enum": list(SITUATIONS)},
+                                                "title": STRING,
+                                                "reassurance": STRING,
+                                                "steps": {"type": "array", "items": step},
+                                            },
+                                        },
+                                    }
+                                },
+                            },
+                            "All situations",
+                        ),
+                        "400": ERROR,
+                    },
+                }
+            },
+            "/api/v1/countries/": {
+                "get": {
+                    "summary": "Every ISO 3166 country with its emergency numbers",
+                    "parameters": [LANG],
+                    "responses": {
+                        "200": ok(
+                            {
+                                "type": "object",
+                                "required": ["countries"],
+                                "properties": {
+                                    "countries": {
+                                        "type": "array",
+                                        "items": {
+                                            "allOf": [
+                                                country,
+                                                {
+                                                    "type": "object",
+                                                    "required": ["emergency"],
+                                                    "properties": {"emergency": emergency},
+                                                },
+                                            ]
+                                        },
+                                    }
+                                },
+                            },
+                            "All countries",
+                        ),
+                        "400": ERROR,
+                    },
+                }
+            },
+            "/api/v1/route/": {
+                "get": {
+                    "summary": "Where a person in a country, in a situation, should go, step by step",
+                    "parameters": [
+                        COUNTRY,
+                        {
+                            "name": "situation",
+                            "in": "query",
+                            "required": True,
+                            "description": "A situation slug from /api/v1/situations/.",
+                            "schema": {"type": "string", "maxLength": 100},
+                        },
+                        LANG,
+                    ],
+                    "responses": {
+                        "200": ok(
+                            {
+                                "type": "object",
+                                "required": ["country", "situation", "emergency", "steps"],
+                                "properties": {
+                                    "country": country,
+                                    "situation": {
+                                        "type": "object",
+                                        "required": ["slug", "title"],
+                                        "properties": {"slug": STRING, "title": STRING},
+                                    },
+                                    "emergency": emergency,
+                                    "steps": {"type": "array", "items": routed_step},
+                                },
+                            },
+                            "The route",
+                        ),
+                        "400": ERROR,
+                        "404": ERROR,
+                    },
+                }
+            },
+            "/api/v1/organisations/": {
+                "get": {
+                    "summary": "Published organisations serving a country (national ones), 50 a page",
+                    "parameters": [
+                        COUNTRY,
+                        {
+                            "name": "page",
+                            "in": "query",
+                            "required": False,
+                            "schema": {"type": "string", "maxLength": 100},
+                        },
+                        LANG,
+                    ],
+                    "responses": {
+                        "200": ok(
+                            {
+                                "type": "object",
+                                "required": ["country", "count", "page", "pages", "next", "previous", "organisations"],
+                                "properties": {
+                                    "country": country,
+                                    "count": {"type": "integer"},
+                                    "page": {"type": "integer"},
+                                    "pages": {"type": "integer"},
+                                    "next": _nullable(STRING),
+                                    "previous": _nullable(STRING),
+                                    "organisations": {"type": "array", "items": organisation},
+                                },
+                            },
+                            "A page of organisations",
+                        ),
+                        "400": ERROR,
+                        "404": ERROR,
+                    },
+                }
+            },
+            "/api/v1/openapi.json": {
+                "get": {
+                    "summary": "This description",
+                    "responses": {"200": ok({"type": "object"}, "OpenAPI 3 document")},
+                }
+            },
+        },
+    }

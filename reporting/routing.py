@@ -1,0 +1,140 @@
+"""Routing: for a country and a situation, who answers each step, best first.
+
+Pure reads of the directory (never writes). National services come first (priority, then
+most recently checked); where the country has none, the step falls back to the worldwide
+services and says so. A step is never bare: an emergency step is answered by the country's
+emergency numbers, and a police step with no dedicated service by the police number.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, OuterRef, Prefetch, Q
+
+from directory.models import Channel, EmergencyNumber, Organisation, Place, ServiceSlug
+from directory.validation import dial_uri
+from reporting.situations import Situation, Step
+
+
+@dataclass
+class Listing:
+    """An organisation as it answers one country: only the channels meant for that country."""
+
+    organisation: Organisation
+    channels: list[Channel]
+    national: bool
+    country: str  # the country being answered
+
+    @property
+    def is_draft(self) -> bool:
+        return self.organisation.status != Organisation.Status.PUBLISHED
+
+    def region_of(self, channel: Channel) -> str | None:
+        """The country a national-format number is dialled in (the directory's validation guarantees one)."""
+        if channel.country:
+            return str(channel.country)
+        if self.national:
+            return self.country
+        served = [str(place.country) for place in self.organisation.places.all()]
+        return served[0] if len(served) == 1 else None
+
+    def links(self) -> list[dict]:
+        """The channels as links a person can tap: tel:, sms:, mailto: or the web address."""
+        result = []
+        for channel in self.channels:
+            if channel.type == Channel.Type.PHONE:
+                href = dial_uri(channel.value, self.region_of(channel))
+            elif channel.type == Channel.Type.SMS:
+                href = dial_uri(channel.value, self.region_of(channel), scheme="sms")
+            elif channel.type == Channel.Type.EMAIL:
+                href = f"mailto:{channel.value}"
+            else:
+                href = channel.value
+            result.append({"channel": channel, "type": channel.type, "href": href})
+        return result
+
+
+@dataclass
+class RoutedStep:
+    step: Step
+    listings: list[Listing] = field(default_factory=list)
+    fallback: bool = False  # the answer is a worldwide one: the country has no national service
+    use_emergency_number: bool = False  # answered by the country's emergency (or police) number
+
+    @property
+    def service(self) -> str:
+        return self.step.service
+
+
+@dataclass
+class Route:
+    country: str
+    situation: Situation
+    emergency: EmergencyNumber | None
+    steps: list[RoutedStep]
+
+    @property
+    def emergency_number(self) -> str:
+        return self.emergency.first_number() if self.emergency else ""
+
+    @property
+    def police_number(self) -> str:
+        """The number for reaching the police: theirs, else the general emergency number."""
+        return (self.emergency.police if self.emergency else "") or self.emergency_number
+
+
+def _best_first(listing: Listing) -> tuple:
+    checked = listing.organisation.last_checked or datetime.date.min
+    return (listing.organisation.priority, -checked.toordinal(), listing.organisation.name)
+
+
+def candidates(country: str, *, include_drafts: bool = False) -> list[Listing]:
+    """Every organisation that could answer someone in `country`: national ones and worldwide ones."""
+    statuses = [Organisation.Status.PUBLISHED]
+    if include_drafts:
+        statuses.append(Organisation.Status.DRAFT)
+    serves_country = Exists(Place.objects.filter(organisation=OuterRef("pk"), country=country))
+    organisations = (
+        Organisation.objects.filter(status__in=statuses)
+        .annotate(national=serves_country)
+        .filter(Q(national=True) | Q(worldwide=True))
+        .prefetch_related(
+            "services",
+            "networks",
+            "places",
+            Prefetch("channels", queryset=Channel.objects.order_by("position", "id")),
+        )
+    )
+    listings = []
+    for organisation in organisations:
+        channels = [c for c in organisation.channels.all() if not c.country or c.country == country]
+        listings.append(Listing(organisation, channels, national=organisation.national, country=country))
+    return listings
+
+
+def offers(listing: Listing, service: str) -> bool:
+    return any(s.slug == service for s in listing.organisation.services.all())
+
+
+def route_step(step: Step, listings: list[Listing]) -> RoutedStep:
+    national = sorted((item for item in listings if item.national and offers(item, step.service)), key=_best_first)
+    if step.service == ServiceSlug.EMERGENCY:
+        return RoutedStep(step, national, use_emergency_number=True)
+    if national:
+        return RoutedStep(step, national)
+    if step.service == ServiceSlug.REPORT_POLICE:
+        return RoutedStep(step, [], use_emergency_number=True)
+    worldwide = sorted((item for item in listings if offers(item, step.service)), key=_best_first)
+    if worldwide:
+        return RoutedStep(step, worldwide, fallback=True)
+    # No service anywhere (only if the directory lost its worldwide entries): the emergency number.
+    return RoutedStep(step, [], use_emergency_number=True)
+
+
+def route(country: str, situation: Situation, *, include_drafts: bool = False) -> Route:
+    """The answer for a person in `country` (an upper-case ISO code) in `situation`."""
+    country = country.upper()
+    listings = candidates(country, include_drafts=include_drafts)
+    emergency = EmergencyNumber.objects.filter(country=country).first()
+    steps = [route_step(step, listings) for step in situation.steps]
+    return Route(country=country, situation=situation, emergency=emergency, steps=steps)

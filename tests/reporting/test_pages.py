@@ -1,0 +1,180 @@
+import pytest
+
+from tests.factories import make_emergency, make_organisation
+
+
+@pytest.fixture
+def germany(db):
+    make_emergency("DE", general="112", police="110")
+    make_organisation(
+        name="Beschwerdestelle",
+        countries=("DE",),
+        services=("report_csam",),
+        channels=(("web_form", "https://hotline.example.de/melden"),),
+        anonymous=True,
+        languages=["de", "en"],
+    )
+    make_organisation(
+        name="Nummer gegen Kummer",
+        kind="child_helpline",
+        countries=("DE",),
+        services=("support_child", "support_adult"),
+        channels=(("phone", "116 111"),),
+    )
+    make_organisation(
+        name="INHOPE", kind="worldwide_service", countries=(), worldwide=True, services=("report_csam",),
+        channels=(("website", "https://www.inhope.org/what-we-do/how-to-report"),),
+    )  # fmt: skip
+
+
+def test_the_start_page_asks_both_questions(client, germany):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert '<select name="country"' in response.text
+    assert response.text.count('type="radio"') == 10
+    assert "I&#x27;m not sure / something else happened" in response.text
+    assert 'method="get"' in response.text
+
+
+def test_the_start_page_preselects_the_browsers_region(client, germany):
+    response = client.get("/", headers={"accept-language": "de-AT,de;q=0.9,en;q=0.5"})
+    assert '<option value="AT" selected>' in response.text
+    assert "Accept-Language" in response["Vary"]
+
+
+def test_the_start_page_guesses_nothing_from_a_language_alone(client, germany):
+    response = client.get("/", headers={"accept-language": "de"})
+    assert '<option value="" selected>' in response.text
+    assert response.text.count(" selected>") == 1
+
+
+def test_the_form_goes_to_the_answers_own_address(client, germany):
+    response = client.get("/help/", {"country": "de", "situation": "csam-found"})
+    assert response.status_code == 302
+    assert response["Location"] == "/help/de/csam-found/"
+
+
+def test_the_form_with_only_a_country_asks_the_situation_next(client, germany):
+    response = client.get("/help/", {"country": "DE"})
+    assert response["Location"] == "/help/de/"
+    page = client.get("/help/de/")
+    assert page.status_code == 200
+    assert "Germany: what happened?" in page.text
+
+
+def test_the_situation_question_goes_on_to_the_answer(client, germany):
+    response = client.get("/help/de/", {"situation": "grooming"})
+    assert response["Location"] == "/help/de/grooming/"
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ({}, "Choose your country"),
+        ({"country": "XX"}, "We don&#x27;t know that country"),
+        ({"country": "DE", "situation": "<script>"}, "Please choose one of the answers"),
+    ],
+)
+def test_bad_answers_reshow_the_form_with_a_message(client, germany, query, message):
+    response = client.get("/help/", query)
+    assert response.status_code == 400
+    assert message in response.text
+    assert "<script>" not in response.text
+
+
+def test_an_empty_situation_answer_asks_again(client, germany):
+    response = client.get("/help/de/", {"situation": ""})
+    assert response.status_code == 400
+    assert "If you&#x27;re not sure, choose the last one" in response.text
+
+
+def test_the_answer_shows_the_emergency_number_first_then_the_steps(client, germany):
+    response = client.get("/help/de/csam-found/")
+    assert response.status_code == 200
+    text = response.text
+    assert text.index('href="tel:112"') < text.index('<ol class="steps">')
+    assert "Beschwerdestelle" in text
+    assert 'href="https://hotline.example.de/melden" rel="noreferrer noopener"' in text
+    assert "Do not download, screenshot, save or forward the images" in text
+    assert "You can stay anonymous" in text
+    assert "Deutsch, English" in text
+    assert "Checked on 1 November 2026" in text
+
+
+def test_the_answer_links_phone_numbers_for_calling(client, germany):
+    response = client.get("/help/de/need-to-talk/")
+    assert 'href="tel:116111"' in response.text
+
+
+def test_a_step_without_a_national_service_says_the_answer_is_worldwide(client, germany):
+    make_emergency("FR", general="112")
+    response = client.get("/help/fr/csam-found/")
+    assert "We don't know a service for this in France" in response.text
+    assert "INHOPE" in response.text
+
+
+def test_upper_case_addresses_redirect_to_lower_case(client, germany):
+    assert client.get("/help/DE/csam-found/")["Location"] == "/help/de/csam-found/"
+    assert client.get("/help/De/")["Location"] == "/help/de/"
+
+
+@pytest.mark.parametrize(
+    "path", ["/help/xx/csam-found/", "/help/de/nothing/", "/help/zz/", "/nowhere/", "/help/%3Cb%3E/csam-found/"]
+)
+def test_unknown_addresses_are_helpful_404s(client, germany, path):
+    response = client.get(path)
+    assert response.status_code == 404
+    assert "Call the local emergency number or the police" in response.text
+    assert "Services that work from any country" in response.text
+    assert "<b>" not in response.text
+
+
+def test_a_404_for_a_known_situation_shows_its_worldwide_services(client, germany):
+    response = client.get("/help/xx/csam-found/")
+    assert response.status_code == 404
+    assert "INHOPE" in response.text
+
+
+def test_public_pages_set_no_cookie_and_may_be_cached(client, germany):
+    for path in ("/", "/help/de/", "/help/de/csam-found/", "/leaving/", "/help/?country=DE"):
+        response = client.get(path)
+        assert response.cookies == {}, path
+        assert response["Referrer-Policy"] == "no-referrer", path
+        assert "Cookie" not in response.get("Vary", ""), path
+    assert "public" in client.get("/help/de/csam-found/")["Cache-Control"]
+
+
+def test_the_quick_exit_is_on_every_page(client, germany):
+    for path in ("/", "/help/de/", "/help/de/csam-found/", "/leaving/", "/help/xx/csam-found/"):
+        response = client.get(path)
+        assert 'data-exit-url="https://www.bbc.co.uk/weather"' in response.text, path
+
+
+def test_the_answer_is_cached_and_refreshed_when_a_curator_changes_the_directory(
+    client, germany, django_assert_num_queries
+):
+    client.get("/help/de/csam-found/")
+    with django_assert_num_queries(0):
+        assert "Beschwerdestelle" in client.get("/help/de/csam-found/").text
+    make_organisation(name="Neue Meldestelle", countries=("DE",), services=("report_csam",))
+    assert "Neue Meldestelle" in client.get("/help/de/csam-found/").text
+
+
+def test_the_answer_needs_the_same_few_queries_however_big_the_directory(
+    client, germany, django_assert_max_num_queries
+):
+    from django.core.cache import cache
+
+    cache.clear()
+    with django_assert_max_num_queries(6):
+        client.get("/help/de/csam-found/")
+    for number in range(30):
+        make_organisation(name=f"Extra {number}", countries=("DE",), services=("report_csam", "support_adult"))
+    cache.clear()
+    with django_assert_max_num_queries(6):
+        response = client.get("/help/de/csam-found/")
+    assert "Extra 29" in response.text
+
+
+def test_post_is_not_allowed_on_public_pages(client, germany):
+    assert client.post("/help/de/csam-found/").status_code == 405
