@@ -84,8 +84,10 @@ class Route:
 
 
 def _best_first(listing: Listing) -> tuple:
-    checked = listing.organisation.last_checked or datetime.date.min
-    return (listing.organisation.priority, -checked.toordinal(), listing.organisation.name)
+    """Priority, then entries nobody has doubts about, then the most recently checked."""
+    organisation = listing.organisation
+    checked = organisation.last_checked or datetime.date.min
+    return (organisation.priority, organisation.needs_check, -checked.toordinal(), organisation.name)
 
 
 def candidates(country: str, *, include_drafts: bool = False) -> list[Listing]:

@@ -69,6 +69,12 @@ def test_order_is_priority_then_most_recently_checked(world):
     assert names(route("AT", SITUATIONS["csam-found"]).steps[0]) == ["Preferred", "Newer", "Older"]
 
 
+def test_entries_marked_for_checking_come_after_sure_ones_of_the_same_priority(world):
+    make_organisation(name="Doubtful", countries=("AT",), priority=10, needs_check=True)
+    make_organisation(name="Sure", countries=("AT",), priority=10, last_checked=datetime.date(2020, 1, 1))
+    assert names(route("AT", SITUATIONS["csam-found"]).steps[0]) == ["Sure", "Doubtful"]
+
+
 def test_a_police_step_without_a_police_service_points_at_the_police_number(world):
     make_emergency("FR", general="112", police="17")
     police = route("FR", SITUATIONS["grooming"]).steps[0]
