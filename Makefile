@@ -6,7 +6,7 @@ POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/signpost_ci
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-postgres lint format venv data clean
+.PHONY: run test test-postgres lint format venv data messages clean
 
 run: $(STAMP)
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --noinput
@@ -27,6 +27,13 @@ lint: $(STAMP)
 format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# Refresh the translation catalogues of the public side (the admin stays in English), then compile them.
+LOCALES := de fr es it nl pl pt ro uk ar
+messages: $(STAMP)
+	DJANGO_DEBUG=1 $(BIN)/python manage.py makemessages --no-obsolete --no-location $(foreach l,$(LOCALES),-l $(l)) \
+		--ignore '.venv/*' --ignore 'directory/*' --ignore 'config/*' --ignore 'tests/*' --ignore 'tools/*' --ignore 'bench/*'
+	DJANGO_DEBUG=1 $(BIN)/python manage.py compilemessages --ignore '.venv/*'
 
 venv: $(STAMP)
 

@@ -1,6 +1,9 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
+
+from reporting.urls import api_patterns
 
 admin.site.site_header = "Signpost directory"
 admin.site.site_title = "Signpost"
@@ -8,8 +11,11 @@ admin.site.index_title = "Curators' back office"
 
 urlpatterns = [
     path(settings.SIGNPOST_ADMIN_PATH, admin.site.urls),
-    path("", include("reporting.urls")),
+    path("api/v1/", include(api_patterns)),
 ]
+# Public pages carry their language in the address (/de/help/…), except English (/help/…),
+# so that a shared link opens in the language it was shared in.
+urlpatterns += i18n_patterns(path("", include("reporting.urls")), prefix_default_language=False)
 
 handler404 = "reporting.views.not_found"
 handler500 = "reporting.views.server_error"

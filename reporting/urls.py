@@ -10,9 +10,15 @@ urlpatterns = [
     path("help/<str:country_code>/", views.country, name="country"),
     path("help/<str:country_code>/<str:slug>/", views.answer, name="answer"),
     path("leaving/", views.leaving, name="leaving"),
-    path("api/v1/situations/", api.situations, name="api-situations"),
-    path("api/v1/countries/", api.countries_list, name="api-countries"),
-    path("api/v1/route/", api.route, name="api-route"),
-    path("api/v1/organisations/", api.organisations, name="api-organisations"),
-    path("api/v1/openapi.json", api.openapi, name="api-openapi"),
 ]
+
+api_patterns = (
+    [
+        path("situations/", api.situations, name="situations"),
+        path("countries/", api.countries_list, name="countries"),
+        path("route/", api.route, name="route"),
+        path("organisations/", api.organisations, name="organisations"),
+        path("openapi.json", api.openapi, name="openapi"),
+    ],
+    "api",
+)

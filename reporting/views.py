@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotFound
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
@@ -33,6 +34,14 @@ def country_url(country: str) -> str:
 @require_GET
 @public_page
 def start(request: HttpRequest) -> HttpResponse:
+    if not translation.get_language_from_path(request.path_info):
+        # The bare address follows the browser's language; every other page keeps its language in the URL.
+        preferred = translation.get_language_from_request(request)
+        if preferred != settings.LANGUAGE_CODE:
+            with translation.override(preferred):
+                response = redirect("reporting:start")
+            patch_vary_headers(response, ["Accept-Language"])
+            return response
     guess = country_from_accept_language(request.headers.get("Accept-Language", ""))
     form = ChooseForm(initial={"country": guess})
     response = render(request, "reporting/start.html", {"form": form})
