@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_countries",
+    "simple_history",
+    "import_export",
     "directory",
     "reporting",
 ]
@@ -66,6 +68,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Records which curator made each change in the directory's history.
+    "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -171,3 +175,8 @@ SIGNPOST_EXIT_URL = os.environ.get("SIGNPOST_EXIT_URL", "https://www.bbc.co.uk/w
 # How long browsers and shared caches may keep a public page, and how long a rendered answer is cached.
 SIGNPOST_PUBLIC_MAX_AGE = int(os.environ.get("SIGNPOST_PUBLIC_MAX_AGE", "300"))
 SIGNPOST_ANSWER_CACHE_SECONDS = int(os.environ.get("SIGNPOST_ANSWER_CACHE_SECONDS", "86400"))
+
+# Curators' import and export in the admin (formats: directory/admin.py), with the right permissions.
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+IMPORT_EXPORT_USE_TRANSACTIONS = True

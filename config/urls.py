@@ -3,14 +3,22 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from directory.views import coverage
+from reporting import views as reporting_views
 from reporting.urls import api_patterns
 
 admin.site.site_header = "Signpost directory"
 admin.site.site_title = "Signpost"
 admin.site.index_title = "Curators' back office"
 
+ADMIN = settings.SIGNPOST_ADMIN_PATH
+
 urlpatterns = [
-    path(settings.SIGNPOST_ADMIN_PATH, admin.site.urls),
+    # Curators' views that the admin cannot declare; before the admin's own catch-all patterns.
+    path(f"{ADMIN}directory/coverage/", admin.site.admin_view(coverage), name="directory-coverage"),
+    path(f"{ADMIN}preview/", reporting_views.preview, name="preview-start"),
+    path(f"{ADMIN}preview/<str:country_code>/<str:slug>/", reporting_views.preview, name="preview"),
+    path(ADMIN, admin.site.urls),
     path("api/v1/", include(api_patterns)),
 ]
 # Public pages carry their language in the address (/de/help/…), except English (/help/…),

@@ -1,11 +1,30 @@
 from django.contrib import admin, messages
 from django.db.models import Prefetch
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_countries import countries
+from import_export.admin import ImportExportMixin
+from import_export.formats.base_formats import CSV, JSON, XLSX
+from simple_history.admin import SimpleHistoryAdmin
 
+from directory import linkcheck
 from directory.forms import ChannelInlineFormSet, OrganisationForm, PlaceInlineFormSet
-from directory.models import Channel, EmergencyNumber, Organisation, Place
+from directory.models import Channel, EmergencyNumber, LinkCheck, Organisation, Place
+from directory.resources import EmergencyNumberResource, OrganisationResource
+
+# Spreadsheets and the admin's JSON export; the full exchange document is `export_directory`'s.
+DIRECTORY_FORMATS = [CSV, XLSX, JSON]
+
+
+def preview_url(country: str, situation: str = "not-sure") -> str | None:
+    """The curators' route preview (a view of the public side, found by its URL name)."""
+    try:
+        return reverse("preview", args=[country.lower(), situation])
+    except NoReverseMatch:
+        return None
 
 
 class PlaceInline(admin.TabularInline):
@@ -39,15 +58,53 @@ class CountryServedFilter(admin.SimpleListFilter):
         return queryset
 
 
+class StaleFilter(admin.SimpleListFilter):
+    """Entries not checked within SIGNPOST_STALE_AFTER_DAYS (or never)."""
+
+    title = _("freshness")
+    parameter_name = "fresh"
+
+    def lookups(self, request, model_admin):
+        return [("stale", _("Stale: not checked recently")), ("fresh", _("Checked recently"))]
+
+    def queryset(self, request, queryset):
+        stale = Organisation.objects.stale().values("pk")
+        if self.value() == "stale":
+            return queryset.filter(pk__in=stale)
+        if self.value() == "fresh":
+            return queryset.exclude(pk__in=stale)
+        return queryset
+
+
+class BrokenLinkFilter(admin.SimpleListFilter):
+    """Entries with a website or form that the last `check_links` run found broken."""
+
+    title = _("links")
+    parameter_name = "links"
+
+    def lookups(self, request, model_admin):
+        return [("broken", _("Has a broken link"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "broken":
+            return queryset.filter(pk__in=linkcheck.organisations_with_broken_links().values("pk"))
+        return queryset
+
+
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(ImportExportMixin, SimpleHistoryAdmin):
     form = OrganisationForm
+    resource_classes = [OrganisationResource]
+    formats = DIRECTORY_FORMATS
     # Places before channels: the channels' phone numbers are read in the countries given here.
     inlines = [PlaceInline, ChannelInline]
     list_display = ["name", "kind", "served", "status", "needs_check", "last_checked"]
-    list_filter = ["kind", "networks", "services", CountryServedFilter, "status", "needs_check", "worldwide"]
+    list_filter = [
+        "kind", "networks", "services", CountryServedFilter, "status", "needs_check", StaleFilter, BrokenLinkFilter,
+        "worldwide",
+    ]  # fmt: skip
     search_fields = ["name", "name_en", "key", "channels__value"]
-    readonly_fields = ["checked_by", "updated_at"]
+    readonly_fields = ["checked_by", "updated_at", "previews"]
     actions = ["mark_checked", "publish", "archive"]
     list_per_page = 50
     fieldsets = [
@@ -58,14 +115,12 @@ class OrganisationAdmin(admin.ModelAdmin):
         ),
         (_("Public description"), {"fields": ["description"]}),
         (_("Checking"), {"fields": ["last_checked", "checked_by", "source_urls", "internal_notes", "updated_at"]}),
+        (_("What the public sees"), {"fields": ["previews"]}),
     ]
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .prefetch_related(Prefetch("places", queryset=Place.objects.order_by("country")))
-        )
+        places = Prefetch("places", queryset=Place.objects.order_by("country"))
+        return super().get_queryset(request).prefetch_related(places)
 
     @admin.display(description=_("serves"))
     def served(self, organisation: Organisation) -> str:
@@ -74,10 +129,21 @@ class OrganisationAdmin(admin.ModelAdmin):
             names.insert(0, str(_("Worldwide")))
         return ", ".join(names) or "—"
 
+    @admin.display(description=_("route previews"))
+    def previews(self, organisation: Organisation) -> str:
+        codes = [str(place.country) for place in organisation.places.all()] if organisation.pk else []
+        links = [(preview_url(code), countries.name(code)) for code in codes]
+        links = [(url, name) for url, name in links if url]
+        if not links:
+            return _("Save the organisation with a country to preview the answers there.")
+        return format_html_join(", ", '<a href="{}">{}</a>', links)
+
+    # Each change goes through save() so that it is recorded in the entry's history.
     @admin.action(description=_("Mark selected as checked today"), permissions=["change"])
     def mark_checked(self, request, queryset):
+        today = timezone.localdate()
         for organisation in queryset:
-            organisation.mark_checked(request.user)
+            organisation.mark_checked(request.user, today)
         count = len(queryset)
         self.message_user(request, ngettext("%d entry marked checked.", "%d entries marked checked.", count) % count)
 
@@ -105,9 +171,56 @@ class OrganisationAdmin(admin.ModelAdmin):
         self.message_user(request, ngettext("%d entry archived.", "%d entries archived.", count) % count)
 
 
+@admin.register(Channel)
+class ChannelAdmin(SimpleHistoryAdmin):
+    """Every contact channel, searchable by number or address, each with its history."""
+
+    list_display = ["value", "type", "organisation", "country"]
+    list_filter = ["type"]
+    search_fields = ["value", "label", "organisation__name"]
+    list_select_related = ["organisation"]
+    autocomplete_fields = ["organisation"]
+
+
+@admin.register(Place)
+class PlaceAdmin(SimpleHistoryAdmin):
+    list_display = ["organisation", "country"]
+    search_fields = ["organisation__name", "country"]
+    list_select_related = ["organisation"]
+    autocomplete_fields = ["organisation"]
+
+
 @admin.register(EmergencyNumber)
-class EmergencyNumberAdmin(admin.ModelAdmin):
+class EmergencyNumberAdmin(ImportExportMixin, SimpleHistoryAdmin):
+    resource_classes = [EmergencyNumberResource]
+    formats = DIRECTORY_FORMATS
     list_display = ["country", "general", "police", "ambulance", "fire", "needs_check", "last_checked"]
     list_filter = ["needs_check"]
     search_fields = ["country", "general", "police", "ambulance", "fire"]
     readonly_fields = ["updated_at"]
+
+
+@admin.register(LinkCheck)
+class LinkCheckAdmin(admin.ModelAdmin):
+    """Results of `manage.py check_links` (read only: the command writes them)."""
+
+    list_display = ["url", "ok", "status_code", "error", "checked_at"]
+    list_filter = ["ok"]
+    search_fields = ["url"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("used by"))
+    def used_by(self, check: LinkCheck) -> str:
+        organisations = Organisation.objects.filter(channels__value=check.url).distinct()
+        return format_html_join(
+            ", ",
+            '<a href="{}">{}</a>',
+            ((reverse("admin:directory_organisation_change", args=[o.pk]), o.name) for o in organisations),
+        )
+
+    readonly_fields = ["url", "ok", "status_code", "error", "checked_at", "used_by"]

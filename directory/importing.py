@@ -173,7 +173,7 @@ def import_document(document: dict) -> ImportSummary:
     """Import a parsed document in one transaction; raise DirectoryImportError on the first bad record."""
     summary = ImportSummary()
     with transaction.atomic():
-        importer = _Importer(summary)
+        importer = Importer(summary)
         seen: set[str] = set()
         for index, record in enumerate(document.get("organisations", [])):
             key = record.get("key") if isinstance(record, dict) else None
@@ -241,8 +241,17 @@ def _raise_validation(where: str, error: ValidationError, prefix: str = "") -> N
     raise DirectoryImportError(where, prefix.rstrip(".") or "(record)", " ".join(error.messages)) from None
 
 
-class _Importer:
-    def __init__(self, summary: ImportSummary):
+class Importer:
+    """Imports records one at a time (inside the caller's transaction), counting what changed.
+
+    Used by the management command (through import_document) and by the admin's
+    import (directory.resources), so both apply the same rules.
+    """
+
+    CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
+
+    def __init__(self, summary: ImportSummary | None = None):
+        summary = summary or ImportSummary()
         self.summary = summary
         self.existing = {org.key: org for org in organisations_for_export()}
         self.existing_emergency = {str(n.country): n for n in EmergencyNumber.objects.all()}
@@ -257,7 +266,7 @@ class _Importer:
             self.users[username] = get_user_model().objects.filter(username=username).first()
         return self.users[username]
 
-    def import_organisation(self, where: str, raw: object) -> None:
+    def import_organisation(self, where: str, raw: object) -> str:
         record = _with_defaults(where, raw, ORGANISATION_REQUIRED, ORGANISATION_DEFAULTS)
         record["countries"] = sorted(
             {_country_code(where, "countries", code) for code in self._list(where, record, "countries")}
@@ -284,7 +293,7 @@ class _Importer:
         existing = self.existing.get(record["key"])
         if existing is not None and export_organisation(existing) == record:
             self.summary.unchanged += 1
-            return
+            return self.UNCHANGED
 
         organisation = existing or Organisation()
         for name in ORGANISATION_SCALARS:
@@ -320,11 +329,12 @@ class _Importer:
         organisation.networks.set([self.networks[slug] for slug in record["networks"]])
         self._sync_places(organisation, record["countries"])
         self._sync_channels(organisation, channel_objects)
+        self.summary.changed_keys.append(organisation.key)
         if existing is None:
             self.summary.created += 1
-        else:
-            self.summary.updated += 1
-        self.summary.changed_keys.append(organisation.key)
+            return self.CREATED
+        self.summary.updated += 1
+        return self.UPDATED
 
     @staticmethod
     def _list(where: str, record: dict, name: str) -> list:
@@ -339,7 +349,9 @@ class _Importer:
         for code, place in current.items():
             if code not in codes:
                 place.delete()
-        Place.objects.bulk_create([Place(organisation=organisation, country=c) for c in codes if c not in current])
+        for code in codes:
+            if code not in current:
+                Place.objects.create(organisation=organisation, country=code)  # one by one: each gets its history
 
     @staticmethod
     def _sync_channels(organisation: Organisation, wanted: list[Channel]) -> None:
@@ -353,7 +365,7 @@ class _Importer:
         for leftover in current.values():
             leftover.delete()
 
-    def import_emergency(self, where: str, raw: object) -> None:
+    def import_emergency(self, where: str, raw: object) -> str:
         record = _with_defaults(where, raw, ("country",), EMERGENCY_DEFAULTS)
         record["country"] = _country_code(where, "country", record["country"])
         last_checked = _parse_date(where, record["last_checked"])
@@ -361,7 +373,7 @@ class _Importer:
         existing = self.existing_emergency.get(record["country"])
         if existing is not None and export_emergency(existing) == record:
             self.summary.emergency_unchanged += 1
-            return
+            return self.UNCHANGED
         number = existing or EmergencyNumber(country=record["country"])
         for name in EMERGENCY_SCALARS:
             setattr(number, name, record[name])
@@ -373,5 +385,6 @@ class _Importer:
         number.save()
         if existing is None:
             self.summary.emergency_created += 1
-        else:
-            self.summary.emergency_updated += 1
+            return self.CREATED
+        self.summary.emergency_updated += 1
+        return self.UPDATED

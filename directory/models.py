@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
 
 from directory import validation
 
@@ -157,6 +158,7 @@ class Organisation(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = OrganisationQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[services, networks])
 
     class Meta:
         ordering = ["priority", "-last_checked", "name"]
@@ -199,6 +201,7 @@ class Place(models.Model):
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="places")
     country = CountryField()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["country"]
@@ -240,6 +243,7 @@ class Channel(models.Model):
         help_text=_("Only where an organisation serving several countries has a number for one of them."),
     )
     position = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["position", "id"]
@@ -297,6 +301,7 @@ class EmergencyNumber(models.Model):
     needs_check = models.BooleanField(default=False)
     notes = models.TextField(blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["country"]
@@ -319,3 +324,19 @@ class EmergencyNumber(models.Model):
         if listed:
             return listed
         return self.other[0]["number"] if self.other else ""
+
+
+class LinkCheck(models.Model):
+    """The last result of visiting a web address that the directory publishes (see `check_links`)."""
+
+    url = models.URLField(max_length=500, unique=True)
+    checked_at = models.DateTimeField()
+    ok = models.BooleanField()
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    error = models.CharField(max_length=300, blank=True, help_text=_("What went wrong, when it did."))
+
+    class Meta:
+        ordering = ["url"]
+
+    def __str__(self) -> str:
+        return self.url

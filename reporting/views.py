@@ -1,6 +1,8 @@
 """The public pages: two questions in, the right places to report or get help out."""
 
 from django.conf import settings
+from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import permission_required
 from django.core.cache import cache
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, HttpResponseNotFound
@@ -123,3 +125,27 @@ def not_found(request: HttpRequest, exception=None, *, country_code: str = "", s
 def server_error(request: HttpRequest) -> HttpResponse:
     """A plain page with no database access: what to do if Signpost itself is broken."""
     return HttpResponse(render_to_string("500.html"), status=500)
+
+
+@staff_member_required
+@permission_required("directory.view_organisation", raise_exception=True)
+def preview(request: HttpRequest, country_code: str = "", slug: str = "") -> HttpResponse:
+    """For curators: the answer exactly as the public sees it, with draft entries shown and marked."""
+    if not country_code:
+        form = ChooseForm(request.GET or None)
+        if form.is_valid() and form.cleaned_data["situation"]:
+            return redirect("preview", form.cleaned_data["country"].lower(), form.cleaned_data["situation"])
+        return render(request, "reporting/preview_start.html", {"form": form})
+    code = country_code.upper()
+    situation = get_situation(slug)
+    if code not in countries or situation is None:
+        return not_found(request, country_code=country_code, slug=slug)
+    route = routing.route(code, situation, include_drafts=True)
+    context = {
+        "route": route,
+        "situation": situation,
+        "country_code": code,
+        "country_name": countries.name(code),
+        "preview": True,
+    }
+    return render(request, "reporting/answer.html", context)

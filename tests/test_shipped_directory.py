@@ -84,3 +84,25 @@ def test_emergency_numbers_are_the_real_ones(shipped, db):
     assert route("US", SITUATIONS["danger-now"]).emergency_number == "911"
     assert route("NZ", SITUATIONS["danger-now"]).emergency_number == "111"
     assert route("DE", SITUATIONS["danger-now"]).emergency_number == "112"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/directory/organisation/",
+        "/admin/directory/organisation/?country=DE",
+        "/admin/directory/organisation/?q=116",
+        "/admin/directory/organisation/?fresh=stale",
+        "/admin/directory/emergencynumber/",
+        "/admin/directory/coverage/",
+        "/admin/directory/coverage/?format=csv",
+        "/admin/preview/de/csam-found/",
+    ],
+)
+def test_the_back_office_works_with_the_shipped_directory(shipped, admin_client, path):
+    assert admin_client.get(path).status_code == 200
+
+
+def test_a_shipped_organisation_opens_in_the_admin(shipped, admin_client):
+    organisation = Organisation.objects.get(key="de-jugendschutz-net")
+    assert admin_client.get(f"/admin/directory/organisation/{organisation.pk}/change/").status_code == 200

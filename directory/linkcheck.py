@@ -1,0 +1,242 @@
+"""Visit the web addresses the directory publishes, so that curators learn about dead help links before users do.
+
+Polite by design: one HEAD request per address (a GET only when the server will not answer HEAD, and then only
+a small read of the body), a bounded number of requests at once, a per-request timeout, and a User-Agent that
+says who is asking and why. Uses only the standard library.
+"""
+
+import datetime
+import http.client
+import http.cookiejar
+import socket
+import ssl
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from functools import partial
+from http import HTTPStatus
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from directory.models import Channel, LinkCheck, Organisation, Status
+
+DEFAULT_USER_AGENT = "Signpost link checker (directory maintenance; contact the site's curators)"
+DEFAULT_TIMEOUT = 10.0
+DEFAULT_CONCURRENCY = 8
+MAX_REDIRECTS = 10
+WEB_SCHEMES = ("http", "https")
+REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
+# Answers to HEAD that often mean "this server does not do HEAD", not "this page is gone": worth one GET.
+HEAD_REFUSED_CODES = frozenset({400, 403, 405, 406, 500, 501})
+SNIFF_BYTES = 1024
+ERROR_MAX_LENGTH = LinkCheck._meta.get_field("error").max_length
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """What one visit found: `ok` is True only for a 2xx answer (after redirects)."""
+
+    url: str
+    ok: bool
+    status_code: int | None = None
+    error: str = ""
+
+
+class _Failure(Exception):
+    """A visit that ended without a usable answer; carries the message a curator will read."""
+
+    def __init__(self, error: str, status_code: int | None = None) -> None:
+        super().__init__(error)
+        self.error = error
+        self.status_code = status_code
+
+
+class _EveryResponse(urllib.request.HTTPErrorProcessor):
+    """Hand back every answer as it is: redirects are followed (and bounded) by `_follow`, not by urllib."""
+
+    def http_response(self, request, response):
+        return response
+
+    https_response = http_response
+
+
+def check_url(url: str, *, timeout: float = DEFAULT_TIMEOUT, user_agent: str = DEFAULT_USER_AGENT) -> CheckResult:
+    """Visit one address; never raises, because one odd address must not stop a nightly run."""
+    try:
+        start = _request_url(url)
+        status = _follow(start, "HEAD", timeout=timeout, user_agent=user_agent)
+        if status in HEAD_REFUSED_CODES:
+            status = _follow(start, "GET", timeout=timeout, user_agent=user_agent)
+    except _Failure as failure:
+        return CheckResult(url, ok=False, status_code=failure.status_code, error=failure.error)
+    except Exception as error:  # a last resort: report it rather than lose the whole run
+        return CheckResult(url, ok=False, error=f"unexpected error: {type(error).__name__}: {error}")
+    if 200 <= status < 300:
+        return CheckResult(url, ok=True, status_code=status)
+    return CheckResult(url, ok=False, status_code=status, error=_describe_status(status))
+
+
+def check_urls(
+    urls: Iterable[str],
+    *,
+    concurrency: int = DEFAULT_CONCURRENCY,
+    timeout: float = DEFAULT_TIMEOUT,
+    user_agent: str = DEFAULT_USER_AGENT,
+) -> list[CheckResult]:
+    """Check each distinct address once, at most `concurrency` at a time; results in first-seen order."""
+    if concurrency < 1:
+        raise ValueError("concurrency must be at least 1")
+    unique = list(dict.fromkeys(urls))
+    if not unique:
+        return []
+    visit = partial(check_url, timeout=timeout, user_agent=user_agent)
+    with ThreadPoolExecutor(max_workers=min(concurrency, len(unique)), thread_name_prefix="linkcheck") as pool:
+        return list(pool.map(visit, unique))
+
+
+def urls_to_check() -> list[str]:
+    """Every distinct web address the directory shows, or will show once a draft is published (not archived)."""
+    web = Q(value__istartswith="http://") | Q(value__istartswith="https://")
+    return sorted(set(_listed_web_channels().filter(web).values_list("value", flat=True)))
+
+
+def record_results(results: Iterable[CheckResult], now: datetime.datetime | None = None) -> None:
+    """Keep the latest result per address (one row each), all or nothing."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        for result in results:
+            LinkCheck.objects.update_or_create(
+                url=result.url,
+                defaults={
+                    "checked_at": now,
+                    "ok": result.ok,
+                    "status_code": result.status_code,
+                    "error": result.error[:ERROR_MAX_LENGTH],
+                },
+            )
+
+
+def broken_links(*, still_listed: bool = True) -> QuerySet[LinkCheck]:
+    """Failed checks; by default only for addresses a channel of a non-archived organisation still uses."""
+    checks = LinkCheck.objects.filter(ok=False)
+    if still_listed:
+        checks = checks.filter(Exists(_listed_web_channels().filter(value=OuterRef("url"))))
+    return checks
+
+
+def organisations_with_broken_links() -> QuerySet[Organisation]:
+    """Non-archived organisations with at least one web channel whose last check failed: the curators' to-do list."""
+    failed_urls = LinkCheck.objects.filter(ok=False).values("url")
+    broken_channels = Channel.objects.filter(
+        organisation=OuterRef("pk"), type__in=Channel.URL_TYPES, value__in=failed_urls
+    )
+    return Organisation.objects.exclude(status=Status.ARCHIVED).filter(Exists(broken_channels))
+
+
+def _listed_web_channels() -> QuerySet[Channel]:
+    return Channel.objects.filter(type__in=Channel.URL_TYPES).exclude(organisation__status=Status.ARCHIVED)
+
+
+def _request_url(url: str) -> str:
+    """The address as http.client can send it: IDNA host, percent-encoded path (people paste umlauts and spaces)."""
+    try:
+        parts = urllib.parse.urlsplit(url.strip())
+        port = parts.port
+        host = parts.hostname or ""
+        if parts.scheme.lower() not in WEB_SCHEMES:
+            raise _Failure("not a web address (only http and https links are checked)")
+        if not host:
+            raise _Failure("not a valid web address (no host name)")
+        if not host.isascii():
+            host = host.encode("idna").decode("ascii")
+    except ValueError:  # a bad port, an impossible host name (UnicodeError is a ValueError)
+        raise _Failure("not a valid web address") from None
+    if ":" in host:
+        host = f"[{host}]"  # an IPv6 literal
+    netloc = host if port is None else f"{host}:{port}"
+    path = urllib.parse.quote(parts.path, safe="/%:@!$&'()*+,;=-._~")
+    query = urllib.parse.quote(parts.query, safe="/?%:@!$&'()*+,;=-._~")
+    return urllib.parse.urlunsplit((parts.scheme.lower(), netloc, path or "/", query, ""))
+
+
+def _follow(url: str, method: str, *, timeout: float, user_agent: str) -> int:
+    """Request `url`, following redirects ourselves so that loops and long chains end as a clear failure."""
+    cookies = http.cookiejar.CookieJar()  # some sites redirect to themselves once to set a cookie
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(cookies), _EveryResponse)
+    seen: set[tuple[str, frozenset]] = set()
+    status = None
+    for _ in range(MAX_REDIRECTS + 1):
+        visit = (url, frozenset((c.domain, c.path, c.name, c.value) for c in cookies))
+        if visit in seen:
+            raise _Failure("redirect loop", status)
+        seen.add(visit)
+        status, location = _fetch(opener, url, method, timeout=timeout, user_agent=user_agent)
+        if status not in REDIRECT_CODES:
+            return status
+        if not location:
+            raise _Failure("redirect without a destination (no Location header)", status)
+        target = urllib.parse.urljoin(url, location.strip())
+        if urllib.parse.urlsplit(target).scheme.lower() not in WEB_SCHEMES:
+            raise _Failure(f"redirects to a non-web address: {target}", status)
+        url = _request_url(target)
+    raise _Failure(f"too many redirects (more than {MAX_REDIRECTS})", status)
+
+
+def _fetch(
+    opener: urllib.request.OpenerDirector, url: str, method: str, *, timeout: float, user_agent: str
+) -> tuple[int, str | None]:
+    """One request, redirects not followed: the status and the Location header."""
+    request = urllib.request.Request(
+        url,
+        method=method,
+        headers={"User-Agent": user_agent, "Accept": "text/html,application/xhtml+xml,*/*;q=0.8"},
+    )
+    try:
+        with opener.open(request, timeout=timeout) as response:
+            if method == "GET":
+                response.read(SNIFF_BYTES)  # enough to see the page starts; never the whole body
+            return response.status, response.headers.get("Location")
+    except (OSError, http.client.HTTPException, ValueError) as error:
+        raise _Failure(_explain(error)) from None
+
+
+def _explain(error: BaseException) -> str:
+    """A short reason a curator can act on, rather than a traceback."""
+    if isinstance(error, urllib.error.URLError) and not isinstance(error, urllib.error.HTTPError):
+        reason = error.reason
+        return _explain(reason) if isinstance(reason, BaseException) else str(reason)
+    if isinstance(error, TimeoutError):
+        return "timed out"
+    if isinstance(error, ssl.SSLCertVerificationError):
+        return f"certificate problem: {error.verify_message or error.reason}"
+    if isinstance(error, ssl.SSLError):
+        return f"secure connection failed: {error.reason or error}"
+    if isinstance(error, OSError) and "timed out" in str(error):
+        return "timed out"
+    if isinstance(error, http.client.RemoteDisconnected):
+        return "the server closed the connection without answering"
+    if isinstance(error, http.client.HTTPException):
+        return f"invalid answer from the server ({type(error).__name__})"
+    if isinstance(error, ConnectionRefusedError):
+        return "connection refused"
+    if isinstance(error, ConnectionResetError):
+        return "connection reset by the server"
+    if isinstance(error, socket.gaierror):
+        return "host name not found (DNS lookup failed)"
+    if isinstance(error, OSError):
+        return f"network error: {error.strerror or error}"
+    if isinstance(error, ValueError):
+        return "not a valid web address"
+    return f"{type(error).__name__}: {error}"
+
+
+def _describe_status(status: int) -> str:
+    try:
+        return f"HTTP {status} {HTTPStatus(status).phrase}"
+    except ValueError:
+        return f"HTTP {status}"

@@ -1,0 +1,133 @@
+"""Import and export in the admin go through the same code path and rules as the commands."""
+
+import csv
+import io
+import json
+
+import pytest
+
+from directory.models import EmergencyNumber, Organisation
+from tests.factories import make_emergency, make_organisation
+
+IMPORT = "/admin/directory/organisation/import/"
+CSV_FORMAT, XLSX_FORMAT, JSON_FORMAT = "0", "1", "2"
+
+
+def csv_file(rows: list[dict], name="directory.csv") -> io.BytesIO:
+    text = io.StringIO()
+    writer = csv.DictWriter(text, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+    upload = io.BytesIO(text.getvalue().encode())
+    upload.name = name
+    return upload
+
+
+GOOD_ROW = {
+    "key": "de-neue-meldestelle",
+    "name": "Neue Meldestelle",
+    "kind": "hotline",
+    "services": "report_csam",
+    "countries": "DE",
+    "channels": json.dumps([{"type": "web_form", "value": "https://melden.example.de/"}]),
+    "status": "published",
+    "last_checked": "2026-11-01",
+}
+
+
+def preview(admin_client, upload, fmt=CSV_FORMAT):
+    return admin_client.post(IMPORT, {"import_file": upload, "format": fmt})
+
+
+def confirm(admin_client, preview_response):
+    form = preview_response.context["confirm_form"]
+    data = {name: form.initial.get(name, "") for name in form.fields}
+    return admin_client.post("/admin/directory/organisation/process_import/", data)
+
+
+def test_the_import_page_renders(admin_client, db):
+    response = admin_client.get(IMPORT)
+    assert response.status_code == 200
+    assert ">csv<" in response.text and ">xlsx<" in response.text and ">json<" in response.text
+
+
+def test_a_dry_run_previews_and_writes_nothing_until_confirmed(admin_client, db):
+    response = preview(admin_client, csv_file([GOOD_ROW]))
+    assert response.status_code == 200
+    result = response.context["result"]
+    assert not result.has_errors() and not result.has_validation_errors()
+    assert result.totals["new"] == 1
+    assert "Neue Meldestelle" in response.text
+    assert not Organisation.objects.filter(key="de-neue-meldestelle").exists()
+    done = confirm(admin_client, response)
+    assert done.status_code == 302
+    organisation = Organisation.objects.get(key="de-neue-meldestelle")
+    assert organisation.channels.get().value == "https://melden.example.de/"
+    assert [str(p.country) for p in organisation.places.all()] == ["DE"]
+
+
+def test_the_preview_shows_what_changes(admin_client, db):
+    make_organisation(key="de-neue-meldestelle", name="Alte Meldestelle", countries=("DE",),
+                      channels=(("web_form", "https://melden.example.de/"),))  # fmt: skip
+    response = preview(admin_client, csv_file([GOOD_ROW]))
+    assert response.context["result"].totals["update"] == 1
+    assert "<del>Alte Meldestelle</del> <ins>Neue Meldestelle</ins>" in response.text
+
+
+def test_a_bad_row_writes_nothing_and_names_the_row_and_field(admin_client, db):
+    bad = dict(GOOD_ROW, key="de-zweite", name="Zweite",
+               channels=json.dumps([{"type": "phone", "value": "999 999 999 999"}]))  # fmt: skip
+    response = preview(admin_client, csv_file([GOOD_ROW, bad]))
+    result = response.context["result"]
+    assert result.has_validation_errors()
+    invalid = result.invalid_rows[0]
+    assert invalid.number == 2
+    assert "channels[0].value" in invalid.field_specific_errors
+    assert "confirm_form" not in response.context
+    assert "is not a valid phone number for DE" in response.text
+    assert not Organisation.objects.exists()
+
+
+def test_an_unknown_column_is_named(admin_client, db):
+    response = preview(admin_client, csv_file([dict(GOOD_ROW, colour="red")]))
+    assert "colour" in response.context["result"].invalid_rows[0].field_specific_errors
+
+
+def test_export_then_import_round_trips(admin_client, db):
+    make_organisation(key="de-a", name="A", countries=("DE",), languages=["de"], networks=("INHOPE",),
+                      channels=(("web_form", "https://a.example.de/"), ("phone", "116 111")))  # fmt: skip
+    form = admin_client.get("/admin/directory/organisation/export/").context["form"]
+    data = {name: "on" for name, field in form.fields.items() if field.__class__.__name__ == "BooleanField"}
+    exported = admin_client.post("/admin/directory/organisation/export/", {**data, "format": JSON_FORMAT})
+    assert exported.status_code == 200, exported.content[:300]
+    rows = json.loads(exported.content)
+    assert rows[0]["key"] == "de-a"
+    upload = io.BytesIO(exported.content)
+    upload.name = "export.json"
+    response = preview(admin_client, upload, JSON_FORMAT)
+    result = response.context["result"]
+    assert not result.has_validation_errors(), [r.error_dict for r in result.invalid_rows]
+    assert result.totals["skip"] == 1  # nothing changed
+
+
+def test_emergency_numbers_import_too(admin_client, db):
+    make_emergency("DE", general="112")
+    rows = [{"country": "DE", "general": "112", "police": "110"}, {"country": "FR", "general": "112"}]
+    response = admin_client.post("/admin/directory/emergencynumber/import/",
+                                 {"import_file": csv_file(rows), "format": CSV_FORMAT})  # fmt: skip
+    result = response.context["result"]
+    assert (result.totals["update"], result.totals["new"]) == (1, 1)
+    confirm_form = response.context["confirm_form"]
+    data = {name: confirm_form.initial.get(name, "") for name in confirm_form.fields}
+    admin_client.post("/admin/directory/emergencynumber/process_import/", data)
+    assert EmergencyNumber.objects.get(country="DE").police == "110"
+    assert EmergencyNumber.objects.filter(country="FR").exists()
+
+
+@pytest.mark.parametrize("content", [b"not,a\nvalid,file\n", b"\x00\x01\x02"])
+def test_garbage_is_refused_without_a_server_error(admin_client, db, content):
+    upload = io.BytesIO(content)
+    upload.name = "garbage.csv"
+    response = preview(admin_client, upload)
+    assert response.status_code == 200
+    assert not Organisation.objects.exists()
