@@ -9,6 +9,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -45,13 +46,17 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "config.apps.SignpostAdminConfig",  # Django's admin, with two-factor sign-in in production
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_countries",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "simple_history",
     "import_export",
     "directory",
@@ -60,16 +65,23 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.middleware.PermissionsPolicyMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "config.middleware.DatabaseOutageMiddleware",
+    "config.middleware.NoCookiesOnPublicPagesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records which curator made each change in the directory's history.
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Locks out repeated failed sign-ins; last, as django-axes requires.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -101,8 +113,16 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Fail fast when the server is unreachable, so the public side can answer from its snapshot.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out sign-ins before any password check
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -156,6 +176,9 @@ STORAGES = {
     },
 }
 
+# The last good copy of the published directory, answered from while the database is unreachable.
+SIGNPOST_SNAPSHOT_PATH = Path(os.environ.get("SIGNPOST_SNAPSHOT_PATH", BASE_DIR / "var" / "directory-snapshot.json"))
+
 # The directory: how long an entry may go unchecked before it counts as stale.
 SIGNPOST_STALE_AFTER_DAYS = int(os.environ.get("SIGNPOST_STALE_AFTER_DAYS", "365"))
 
@@ -180,3 +203,77 @@ SIGNPOST_ANSWER_CACHE_SECONDS = int(os.environ.get("SIGNPOST_ANSWER_CACHE_SECOND
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 IMPORT_EXPORT_USE_TRANSACTIONS = True
+
+
+# Security ------------------------------------------------------------------------------------
+# Production (debug off) is HTTPS only. Behind a TLS-terminating proxy (nginx, a load balancer)
+# that sets X-Forwarded-Proto, keep DJANGO_BEHIND_TLS_PROXY on; serving TLS yourself, turn it off.
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "0" if DEBUG else "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", default=not DEBUG)
+if env_bool("DJANGO_BEHIND_TLS_PROXY", default=not DEBUG):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many proxies in front append to X-Forwarded-For (nginx: 1); 0 trusts only the socket's address.
+SIGNPOST_TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
+
+# Only the admin uses cookies. Secure, HttpOnly, and with the __Host- prefix (bound to this host,
+# path /, HTTPS only) unless DJANGO_HOST_PREFIX_COOKIES=0 (e.g. several hosts sharing a session).
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not DEBUG
+SESSION_COOKIE_HTTPONLY = CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
+if not DEBUG and env_bool("DJANGO_HOST_PREFIX_COOKIES", default=True):
+    SESSION_COOKIE_NAME = "__Host-signpost-session"
+    CSRF_COOKIE_NAME = "__Host-signpost-csrf"
+
+# Site-wide "same-origin": "no-referrer" would make browsers send "Origin: null" on the admin's
+# sign-in form and fail its CSRF check. The public views send "no-referrer" themselves.
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "frame-ancestors": [CSP.NONE],
+}
+PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), encrypted-media=(), fullscreen=(), "
+    "geolocation=(), gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), "
+    "picture-in-picture=(), publickey-credentials-get=(), screen-wake-lock=(), usb=(), xr-spatial-tracking=()"
+)
+
+# The admin: brute-force lockout (django-axes) and two-factor sign-in (django-otp, TOTP).
+AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = 1  # hour
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "config.middleware.client_ip"
+AXES_RESET_ON_SUCCESS = True
+SIGNPOST_REQUIRE_2FA = env_bool("SIGNPOST_REQUIRE_2FA", default=not DEBUG)
+OTP_TOTP_ISSUER = "Signpost"
+
+# Email, for error reports to ADMINS and password resets: SMTP in production, the console locally.
+if DEBUG:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+else:
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": os.environ.get("DJANGO_EMAIL_HOST", "localhost"),
+                "port": int(os.environ.get("DJANGO_EMAIL_PORT", "587")),
+                "username": os.environ.get("DJANGO_EMAIL_HOST_USER", ""),
+                "password": os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", ""),
+                "use_tls": env_bool("DJANGO_EMAIL_USE_TLS", default=True),
+                "timeout": 10,
+            },
+        }
+    }
+DEFAULT_FROM_EMAIL = SERVER_EMAIL = os.environ.get("DJANGO_SERVER_EMAIL", "signpost@localhost")
+ADMINS = [("Signpost admin", address) for address in env_list("DJANGO_ADMINS")]

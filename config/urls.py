@@ -7,10 +7,6 @@ from directory.views import coverage
 from reporting import views as reporting_views
 from reporting.urls import api_patterns
 
-admin.site.site_header = "Signpost directory"
-admin.site.site_title = "Signpost"
-admin.site.index_title = "Curators' back office"
-
 ADMIN = settings.SIGNPOST_ADMIN_PATH
 
 urlpatterns = [

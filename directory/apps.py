@@ -8,12 +8,14 @@ class DirectoryConfig(AppConfig):
     verbose_name = _("Directory")
 
     def ready(self) -> None:
-        from directory import versioning
+        from directory import snapshot, versioning
         from directory.models import Channel, EmergencyNumber, Organisation, Place
 
-        # Any change to the directory makes cached answers out of date.
-        for model in (Organisation, Place, Channel, EmergencyNumber):
-            post_save.connect(versioning.bump, sender=model, dispatch_uid=f"bump-{model.__name__}-save")
-            post_delete.connect(versioning.bump, sender=model, dispatch_uid=f"bump-{model.__name__}-delete")
-        for through in (Organisation.services.through, Organisation.networks.through):
-            m2m_changed.connect(versioning.bump, sender=through, dispatch_uid=f"bump-{through.__name__}")
+        # Any change to the directory makes cached answers out of date, and the snapshot too.
+        for receiver in (versioning.bump, snapshot.schedule_write):
+            name = receiver.__name__
+            for model in (Organisation, Place, Channel, EmergencyNumber):
+                post_save.connect(receiver, sender=model, dispatch_uid=f"{name}-{model.__name__}-save")
+                post_delete.connect(receiver, sender=model, dispatch_uid=f"{name}-{model.__name__}-delete")
+            for through in (Organisation.services.through, Organisation.networks.through):
+                m2m_changed.connect(receiver, sender=through, dispatch_uid=f"{name}-{through.__name__}")

@@ -5,12 +5,15 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
+from django.db import DatabaseError
 from django.http import HttpRequest, JsonResponse
 from django.utils import translation
 from django.utils.cache import patch_cache_control
+from django.views.decorators.csrf import csrf_exempt
 from django_countries import countries
 
-from directory import versioning
+from config.middleware import mark_public
+from directory import snapshot, versioning
 from directory.models import EmergencyNumber
 from reporting import routing
 from reporting.openapi import openapi_document
@@ -27,6 +30,8 @@ def error(message: str, status: int) -> JsonResponse:
 def api_view(view):
     """GET only; JSON errors; callable from any web page (CORS); texts in `?lang=` where we have it."""
 
+    # Nothing here changes anything, and every other method gets a JSON 405, not the CSRF page.
+    @csrf_exempt
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs):
         if request.method not in ("GET", "HEAD"):
@@ -39,6 +44,7 @@ def api_view(view):
             else:
                 with translation.override(language or translation.get_language()):
                     response = view(request, *args, **kwargs)
+        mark_public(response)
         response["Access-Control-Allow-Origin"] = "*"
         response["Referrer-Policy"] = "no-referrer"
         if response.status_code < 500:
@@ -92,8 +98,8 @@ def organisation_dict(listing: routing.Listing) -> dict:
         "name": organisation.name,
         "name_en": organisation.name_en,
         "kind": organisation.kind,
-        "networks": [network.slug for network in organisation.networks.all()],
-        "services": [service.slug for service in organisation.services.all()],
+        "networks": listing.networks,
+        "services": sorted(listing.services),
         "scope": "national" if listing.national else "worldwide",
         "website": website,
         "channels": [
@@ -142,7 +148,10 @@ def situations(request: HttpRequest) -> JsonResponse:
 
 @api_view
 def countries_list(request: HttpRequest) -> JsonResponse:
-    numbers = {str(number.country): number for number in EmergencyNumber.objects.all()}
+    try:
+        numbers = {str(number.country): number for number in EmergencyNumber.objects.all()}
+    except DatabaseError:
+        numbers = {str(number.country): number for number in snapshot.all_emergency_numbers()}
     return JsonResponse(
         {"countries": [{**country_dict(code), "emergency": emergency_dict(numbers.get(code))} for code, _ in countries]}
     )
@@ -185,7 +194,7 @@ def organisations(request: HttpRequest) -> JsonResponse:
     listings = [item for item in routing.candidates(code) if item.national]
     listings.sort(key=lambda item: (item.organisation.priority, item.organisation.name))
     page_text = parameter(request, "page") or "1"
-    if not page_text.isdigit() or int(page_text) < 1:
+    if not (page_text.isascii() and page_text.isdigit()) or int(page_text) < 1:
         return error("“page” must be a positive whole number.", 400)
     paginator = Paginator(listings, PAGE_SIZE)
     number = int(page_text)

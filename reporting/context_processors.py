@@ -1,13 +1,23 @@
 from django.conf import settings
 from django.urls import translate_url
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
+
+
+def language_url(path: str, code: str) -> str:
+    """This page in another language; that language's start page when the address is not one of ours."""
+    if url_has_allowed_host_and_scheme(path, allowed_hosts=None):  # a plain local path, not //elsewhere
+        url = translate_url(path, code)
+        if url != path or code == get_language():
+            return url
+    return "/" if code == settings.LANGUAGE_CODE else f"/{code}/"
 
 
 def public(request) -> dict:
     """What every public page shows: the quick exit, and this page in the other languages."""
     current = get_language()
     languages = [
-        {"code": code, "name": name, "url": translate_url(request.path, code), "current": code == current}
+        {"code": code, "name": name, "url": language_url(request.path, code), "current": code == current}
         for code, name in settings.LANGUAGES
     ]
     return {"exit_url": settings.SIGNPOST_EXIT_URL, "languages": languages}

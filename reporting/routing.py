@@ -7,13 +7,19 @@ emergency numbers, and a police step with no dedicated service by the police num
 """
 
 import datetime
+import logging
 from dataclasses import dataclass, field
 
+from django.db import DatabaseError
 from django.db.models import Exists, OuterRef, Prefetch, Q
 
+from directory import snapshot
+from directory.importing import ORGANISATION_SCALARS
 from directory.models import Channel, EmergencyNumber, Organisation, Place, ServiceSlug
 from directory.validation import dial_uri
 from reporting.situations import Situation, Step
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -24,6 +30,9 @@ class Listing:
     channels: list[Channel]
     national: bool
     country: str  # the country being answered
+    services: set[str] = field(default_factory=set)
+    networks: list[str] = field(default_factory=list)
+    places: list[str] = field(default_factory=list)  # the countries it serves
 
     @property
     def is_draft(self) -> bool:
@@ -35,8 +44,7 @@ class Listing:
             return str(channel.country)
         if self.national:
             return self.country
-        served = [str(place.country) for place in self.organisation.places.all()]
-        return served[0] if len(served) == 1 else None
+        return self.places[0] if len(self.places) == 1 else None
 
     def links(self) -> list[dict]:
         """The channels as links a person can tap: tel:, sms:, mailto: or the web address."""
@@ -91,7 +99,21 @@ def _best_first(listing: Listing) -> tuple:
 
 
 def candidates(country: str, *, include_drafts: bool = False) -> list[Listing]:
-    """Every organisation that could answer someone in `country`: national ones and worldwide ones."""
+    """Every organisation that could answer someone in `country`: national ones and worldwide ones.
+
+    Reads the database; if it is unreachable, the last snapshot of the published directory.
+    """
+    try:
+        return _candidates_from_database(country, include_drafts)
+    except DatabaseError:
+        records = snapshot.read()
+        if include_drafts or records is None:
+            raise
+        logger.warning("Database unavailable: answering from the directory snapshot")
+        return _candidates_from_snapshot(country, records)
+
+
+def _candidates_from_database(country: str, include_drafts: bool) -> list[Listing]:
     statuses = [Organisation.Status.PUBLISHED]
     if include_drafts:
         statuses.append(Organisation.Status.DRAFT)
@@ -107,15 +129,58 @@ def candidates(country: str, *, include_drafts: bool = False) -> list[Listing]:
             Prefetch("channels", queryset=Channel.objects.order_by("position", "id")),
         )
     )
+    return [
+        Listing(
+            organisation,
+            [c for c in organisation.channels.all() if not c.country or c.country == country],
+            national=organisation.national,
+            country=country,
+            services={service.slug for service in organisation.services.all()},
+            networks=[network.slug for network in organisation.networks.all()],
+            places=[str(place.country) for place in organisation.places.all()],
+        )
+        for organisation in organisations
+    ]
+
+
+def _candidates_from_snapshot(country: str, records: dict) -> list[Listing]:
+    """The same listings, built from the snapshot's records as unsaved model instances."""
     listings = []
-    for organisation in organisations:
-        channels = [c for c in organisation.channels.all() if not c.country or c.country == country]
-        listings.append(Listing(organisation, channels, national=organisation.national, country=country))
+    for record in records["organisations"]:
+        national = country in record["countries"]
+        if not (national or record["worldwide"]):
+            continue
+        organisation = Organisation(pk=record["id"], **{name: record[name] for name in ORGANISATION_SCALARS})
+        if record["last_checked"]:
+            organisation.last_checked = datetime.date.fromisoformat(record["last_checked"])
+        channels = [
+            Channel(position=i, **{name: data[name] for name in ("type", "value", "label", "hours", "free", "country")})
+            for i, data in enumerate(record["channels"])
+            if not data["country"] or data["country"] == country
+        ]
+        listings.append(
+            Listing(
+                organisation,
+                channels,
+                national=national,
+                country=country,
+                services=set(record["services"]),
+                networks=record["networks"],
+                places=record["countries"],
+            )
+        )
     return listings
 
 
+def emergency_numbers(country: str) -> EmergencyNumber | None:
+    try:
+        return EmergencyNumber.objects.filter(country=country).first()
+    except DatabaseError:
+        return snapshot.emergency_number(country)
+
+
 def offers(listing: Listing, service: str) -> bool:
-    return any(s.slug == service for s in listing.organisation.services.all())
+    return service in listing.services
 
 
 def route_step(step: Step, listings: list[Listing]) -> RoutedStep:
@@ -137,6 +202,6 @@ def route(country: str, situation: Situation, *, include_drafts: bool = False) -
     """The answer for a person in `country` (an upper-case ISO code) in `situation`."""
     country = country.upper()
     listings = candidates(country, include_drafts=include_drafts)
-    emergency = EmergencyNumber.objects.filter(country=country).first()
+    emergency = emergency_numbers(country)
     steps = [route_step(step, listings) for step in situation.steps]
     return Route(country=country, situation=situation, emergency=emergency, steps=steps)

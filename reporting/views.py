@@ -15,6 +15,7 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 from django_countries import countries
 
+from config.middleware import mark_public
 from directory import versioning
 from reporting import routing
 from reporting.decorators import public_page
@@ -119,7 +120,7 @@ def not_found(request: HttpRequest, exception=None, *, country_code: str = "", s
     context = {"route": route, "situation": situation, "asked_country": country_code[:10], "asked_slug": slug[:40]}
     response = HttpResponseNotFound(render_to_string("reporting/not_found.html", context, request=request))
     response["Referrer-Policy"] = "no-referrer"
-    return response
+    return mark_public(response)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

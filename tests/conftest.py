@@ -1,7 +1,17 @@
 import pytest
 from django.core.management import call_command
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_static.models import StaticDevice
 
 from directory.importing import import_file
+
+
+class HttpsClient(Client):
+    """Tests run with production settings (debug off), which serve HTTPS only: talk HTTPS."""
+
+    def generic(self, method, path, *args, secure=True, **kwargs):
+        return super().generic(method, path, *args, secure=True, **kwargs)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -16,6 +26,34 @@ def collected_static(tmp_path_factory):
 @pytest.fixture(autouse=True)
 def fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Each test starts with an empty cache (cached answers must not leak between tests)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture
+def client():
+    return HttpsClient()
+
+
+def verified_login(client: Client, user) -> Client:
+    """Sign a user in as the admin requires in production: password and a confirmed second factor."""
+    client.force_login(user)
+    device, _created = StaticDevice.objects.get_or_create(user=user, name="test device", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+@pytest.fixture
+def admin_client(db, admin_user):
+    return verified_login(HttpsClient(), admin_user)
 
 
 @pytest.fixture

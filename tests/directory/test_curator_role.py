@@ -2,6 +2,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 
 from directory.models import Organisation
+from tests.conftest import verified_login
 from tests.factories import make_emergency, make_organisation
 
 
@@ -14,8 +15,7 @@ def curator(db):
 
 @pytest.fixture
 def curator_client(client, curator):
-    client.force_login(curator)
-    return client
+    return verified_login(client, curator)
 
 
 @pytest.fixture
@@ -81,7 +81,7 @@ def test_a_superuser_can_delete(admin_client, hotline):
 
 def test_staff_without_the_role_sees_no_directory(client, hotline):
     user = User.objects.create_user("visitor", password="another long password", is_staff=True)
-    client.force_login(user)
+    verified_login(client, user)
     assert client.get("/admin/directory/organisation/").status_code == 403
     assert client.get("/admin/directory/coverage/").status_code == 403
     assert client.get("/admin/preview/de/csam-found/").status_code == 403

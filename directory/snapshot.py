@@ -1,0 +1,91 @@
+"""The last good copy of the published directory, for answering while the database is unreachable.
+
+Written after every committed change to the directory (and by `import_directory`), to a file
+and to the shared cache, so that every app server has it. Read only when the database fails.
+"""
+
+import json
+import logging
+import os
+import tempfile
+import threading
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+
+from directory.importing import export_emergency, export_organisation, organisations_for_export
+from directory.models import EmergencyNumber
+
+logger = logging.getLogger(__name__)
+
+CACHE_KEY = "signpost:directory-snapshot"
+_pending = threading.local()
+
+
+def build() -> dict:
+    """The published organisations (with their ids) and every country's emergency numbers."""
+    organisations = organisations_for_export().filter(status="published")
+    return {
+        "organisations": [{**export_organisation(org), "id": org.pk} for org in organisations],
+        "emergency_numbers": [export_emergency(number) for number in EmergencyNumber.objects.order_by("country")],
+    }
+
+
+def write() -> None:
+    text = json.dumps(build(), ensure_ascii=False)
+    path = Path(settings.SIGNPOST_SNAPSHOT_PATH)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # Write then rename, so a reader never sees half a file.
+    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False) as handle:
+        handle.write(text)
+    os.replace(handle.name, path)
+    cache.set(CACHE_KEY, text, timeout=None)
+
+
+def read() -> dict | None:
+    """The snapshot from the shared cache, else from this server's file; None if there is none."""
+    text = cache.get(CACHE_KEY)
+    if text is None:
+        try:
+            text = Path(settings.SIGNPOST_SNAPSHOT_PATH).read_text(encoding="utf-8")
+        except OSError:
+            return None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        logger.error("The directory snapshot is not valid JSON")
+        return None
+
+
+def schedule_write(**_signal_kwargs) -> None:
+    """Write the snapshot once the current transaction commits (once, however many rows it changed)."""
+    if getattr(_pending, "scheduled", False):
+        return
+    _pending.scheduled = True
+
+    def write_now() -> None:
+        _pending.scheduled = False
+        try:
+            write()
+        except Exception:  # a failed snapshot must never break a curator's save
+            logger.exception("Could not write the directory snapshot")
+
+    transaction.on_commit(write_now)
+
+
+EMERGENCY_FIELDS = ("general", "police", "ambulance", "fire", "other")
+
+
+def all_emergency_numbers() -> list[EmergencyNumber]:
+    """Every country's emergency numbers from the snapshot, as unsaved instances."""
+    records = (read() or {}).get("emergency_numbers", [])
+    return [
+        EmergencyNumber(country=record["country"], **{name: record[name] for name in EMERGENCY_FIELDS})
+        for record in records
+    ]
+
+
+def emergency_number(country: str) -> EmergencyNumber | None:
+    return next((number for number in all_emergency_numbers() if number.country == country), None)
