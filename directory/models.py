@@ -155,6 +155,12 @@ class Organisation(models.Model):
     priority = models.PositiveSmallIntegerField(
         default=100, help_text=_("Lower numbers are shown first within a step.")
     )
+    time_zone = models.CharField(
+        max_length=64,
+        blank=True,
+        validators=[validation.validate_time_zone],
+        help_text=_("Only where the country spans several zones, e.g. America/Chicago. Empty: the country's zone."),
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = OrganisationQuerySet.as_manager()
@@ -243,6 +249,8 @@ class Channel(models.Model):
         help_text=_("Only where an organisation serving several countries has a number for one of them."),
     )
     position = models.PositiveSmallIntegerField(default=0)
+    always_open = models.BooleanField(_("open 24/7"), default=False)
+    closed_on_public_holidays = models.BooleanField(default=False, help_text=_("Only where the source says so."))
     history = HistoricalRecords()
 
     class Meta:
@@ -340,3 +348,93 @@ class LinkCheck(models.Model):
 
     def __str__(self) -> str:
         return self.url
+
+
+class OpeningHours(models.Model):
+    """One opening period of a channel, in the organisation's local time (the country's time zone)."""
+
+    class Day(models.IntegerChoices):
+        MONDAY = 0, _("Monday")
+        TUESDAY = 1, _("Tuesday")
+        WEDNESDAY = 2, _("Wednesday")
+        THURSDAY = 3, _("Thursday")
+        FRIDAY = 4, _("Friday")
+        SATURDAY = 5, _("Saturday")
+        SUNDAY = 6, _("Sunday")
+
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="opening_hours")
+    day = models.PositiveSmallIntegerField(choices=Day.choices)
+    opens = models.TimeField()
+    closes = models.TimeField(help_text=_("Earlier than the opening time: open past midnight (22:00–02:00)."))
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["day", "opens"]
+        verbose_name_plural = _("opening hours")
+        constraints = [
+            models.CheckConstraint(condition=Q(day__gte=0, day__lte=6), name="opening_day_is_a_weekday"),
+            models.CheckConstraint(condition=~Q(opens=models.F("closes")), name="opening_period_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_day_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
+
+    def clean(self) -> None:
+        if self.opens is not None and self.opens == self.closes:
+            raise ValidationError(_("Opening and closing times are the same; for 24 hours tick “open 24/7”."))
+
+
+class ProblemReason(models.TextChoices):
+    NUMBER = "number", _("The phone number doesn't work")
+    WEBSITE = "website", _("The website or form is broken")
+    CLOSED = "closed", _("It is closed or no longer exists")
+    OTHER = "other", _("Something else is wrong")
+
+
+class ProblemState(models.TextChoices):
+    OPEN = "open", _("Open")
+    RESOLVED = "resolved", _("Resolved")
+
+
+class ProblemReport(models.Model):
+    """Someone told us an entry is wrong. No personal data: a reason and an optional short text."""
+
+    Reason = ProblemReason
+    State = ProblemState
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="problem_reports")
+    reason = models.CharField(max_length=10, choices=Reason.choices)
+    text = models.CharField(max_length=500, blank=True)
+    language = models.CharField(max_length=10, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(reason__in=ProblemReason.values), name="problem_reason_known"),
+            models.CheckConstraint(condition=Q(state__in=ProblemState.values), name="problem_state_known"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: {self.get_reason_display()}"
+
+
+class EmbedOrigin(models.Model):
+    """A partner site allowed to show Signpost's answers in a frame."""
+
+    origin = models.URLField(
+        max_length=200,
+        unique=True,
+        validators=[validation.validate_origin],
+        help_text=_("Scheme and host only, e.g. https://www.school.example"),
+    )
+    name = models.CharField(max_length=200, help_text=_("Who the partner is."))
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["origin"]
+
+    def __str__(self) -> str:
+        return self.origin

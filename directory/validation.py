@@ -5,6 +5,8 @@ that both paths apply exactly the same rules.
 """
 
 import re
+import zoneinfo
+from urllib.parse import urlsplit
 
 import phonenumbers
 from django.core.exceptions import ValidationError
@@ -118,3 +120,21 @@ def dial_uri(value: str, region: str | None, scheme: str = "tel") -> str:
     if phonenumbers.is_valid_number(number):
         return f"{scheme}:{phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)}"
     return f"{scheme}:{phonenumbers.national_significant_number(number)}"
+
+
+def validate_time_zone(value: str) -> None:
+    if value and value not in zoneinfo.available_timezones():
+        raise ValidationError(
+            _("“%(value)s” is not a time zone name such as Europe/Berlin."),
+            code="invalid_time_zone",
+            params={"value": value},
+        )
+
+
+def validate_origin(value: str) -> None:
+    """An origin for framing: https://host[:port], nothing else (no path, no wildcard)."""
+    parts = urlsplit(value or "")
+    if parts.scheme != "https" or not parts.hostname or parts.path not in ("", "/") or parts.query or parts.fragment:
+        raise ValidationError(
+            _("Give only the https address of the site, such as https://www.school.example"), code="invalid_origin"
+        )
