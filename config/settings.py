@@ -277,3 +277,12 @@ else:
     }
 DEFAULT_FROM_EMAIL = SERVER_EMAIL = os.environ.get("DJANGO_SERVER_EMAIL", "signpost@localhost")
 ADMINS = [("Signpost admin", address) for address in env_list("DJANGO_ADMINS")]
+SIGNPOST_PUBLIC_URL = os.environ.get(
+    "SIGNPOST_PUBLIC_URL", ""
+)  # e.g. https://signpost.example.org (QR codes, snippets)
+
+# "Is something wrong here?": at most this many reports per client per window (seconds), and the
+# number of open reports that marks an entry "needs check".
+SIGNPOST_PROBLEM_REPORT_LIMIT = int(os.environ.get("SIGNPOST_PROBLEM_REPORT_LIMIT", "5"))
+SIGNPOST_PROBLEM_REPORT_WINDOW = int(os.environ.get("SIGNPOST_PROBLEM_REPORT_WINDOW", "3600"))
+SIGNPOST_PROBLEM_REPORTS_TO_FLAG = int(os.environ.get("SIGNPOST_PROBLEM_REPORTS_TO_FLAG", "3"))

@@ -5,7 +5,7 @@ from django.urls import include, path
 
 from directory.views import coverage
 from reporting import views as reporting_views
-from reporting.urls import api_patterns
+from reporting.urls import api_patterns, data_patterns
 
 ADMIN = settings.SIGNPOST_ADMIN_PATH
 
@@ -16,10 +16,12 @@ urlpatterns = [
     path(f"{ADMIN}preview/<str:country_code>/<str:slug>/", reporting_views.preview, name="preview"),
     path(ADMIN, admin.site.urls),
     path("api/v1/", include(api_patterns)),
+    path("data/", include(data_patterns)),
 ]
 # Public pages carry their language in the address (/de/help/…), except English (/help/…),
 # so that a shared link opens in the language it was shared in.
 urlpatterns += i18n_patterns(path("", include("reporting.urls")), prefix_default_language=False)
 
+handler400 = "reporting.views.bad_request"
 handler404 = "reporting.views.not_found"
 handler500 = "reporting.views.server_error"

@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.db.models import Prefetch
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_countries import countries
@@ -12,7 +12,16 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from directory import linkcheck
 from directory.forms import ChannelInlineFormSet, OrganisationForm, PlaceInlineFormSet
-from directory.models import Channel, EmergencyNumber, LinkCheck, Organisation, Place
+from directory.models import (
+    Channel,
+    EmbedOrigin,
+    EmergencyNumber,
+    LinkCheck,
+    OpeningHours,
+    Organisation,
+    Place,
+    ProblemReport,
+)
 from directory.resources import EmergencyNumberResource, OrganisationResource
 
 # Spreadsheets and the admin's JSON export; the full exchange document is `export_directory`'s.
@@ -39,7 +48,14 @@ class ChannelInline(admin.TabularInline):
     model = Channel
     formset = ChannelInlineFormSet
     extra = 0
-    fields = ["type", "value", "label", "hours", "free", "country", "position"]
+    fields = ["type", "value", "label", "hours", "free", "country", "always_open", "position"]
+    # Weekly opening hours are edited on the channel's own page (the link on each row).
+    show_change_link = True
+
+
+class OpeningHoursInline(admin.TabularInline):
+    model = OpeningHours
+    extra = 0
 
 
 class CountryServedFilter(admin.SimpleListFilter):
@@ -114,6 +130,7 @@ class OrganisationAdmin(ImportExportMixin, SimpleHistoryAdmin):
             {"fields": ["services", "networks", "audience", "languages", "free", "anonymous", "hours", "worldwide"]},
         ),
         (_("Public description"), {"fields": ["description"]}),
+        (_("Opening hours"), {"fields": ["time_zone"]}),
         (_("Checking"), {"fields": ["last_checked", "checked_by", "source_urls", "internal_notes", "updated_at"]}),
         (_("What the public sees"), {"fields": ["previews"]}),
     ]
@@ -173,10 +190,11 @@ class OrganisationAdmin(ImportExportMixin, SimpleHistoryAdmin):
 
 @admin.register(Channel)
 class ChannelAdmin(SimpleHistoryAdmin):
-    """Every contact channel, searchable by number or address, each with its history."""
+    """Every contact channel, searchable by number or address, each with its history and opening hours."""
 
-    list_display = ["value", "type", "organisation", "country"]
-    list_filter = ["type"]
+    inlines = [OpeningHoursInline]
+    list_display = ["value", "type", "organisation", "country", "always_open"]
+    list_filter = ["type", "always_open", "closed_on_public_holidays"]
     search_fields = ["value", "label", "organisation__name"]
     list_select_related = ["organisation"]
     autocomplete_fields = ["organisation"]
@@ -224,3 +242,45 @@ class LinkCheckAdmin(admin.ModelAdmin):
         )
 
     readonly_fields = ["url", "ok", "status_code", "error", "checked_at", "used_by"]
+
+
+@admin.register(ProblemReport)
+class ProblemReportAdmin(admin.ModelAdmin):
+    """The queue of "Is something wrong here?" reports from the public side."""
+
+    list_display = ["organisation", "reason", "text", "created_at", "state"]
+    list_filter = ["state", "reason"]
+    search_fields = ["organisation__name", "text"]
+    list_select_related = ["organisation"]
+    readonly_fields = ["organisation", "reason", "text", "language", "created_at"]
+    actions = ["resolve"]
+
+    def has_add_permission(self, request):
+        return False  # reports come from the public form
+
+    @admin.action(description=_("Mark selected as resolved"), permissions=["change"])
+    def resolve(self, request, queryset):
+        count = queryset.update(state=ProblemReport.State.RESOLVED)
+        self.message_user(request, ngettext("%d report resolved.", "%d reports resolved.", count) % count)
+
+
+@admin.register(EmbedOrigin)
+class EmbedOriginAdmin(admin.ModelAdmin):
+    """Partner sites allowed to frame Signpost's answers; each gets a snippet to paste."""
+
+    list_display = ["origin", "name", "active"]
+    list_filter = ["active"]
+    readonly_fields = ["snippet"]
+
+    @admin.display(description=_("snippet for the partner"))
+    def snippet(self, origin: EmbedOrigin) -> str:
+        try:
+            path = reverse("reporting:embed", args=["de", "csam-found"])
+        except NoReverseMatch:
+            return "—"
+        return format_html(
+            "<p>{}</p><pre>{}</pre>",
+            _("Change the country code (de) and the situation (csam-found) as needed:"),
+            f'<iframe src="https://{{SIGNPOST_HOST}}{path}" title="Where to get help" '
+            'width="100%" height="800" loading="lazy" referrerpolicy="no-referrer"></iframe>',
+        )

@@ -20,7 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django_countries import countries as all_countries
 
-from directory.models import Channel, EmergencyNumber, Network, Organisation, Place, Service
+from directory.models import Channel, EmergencyNumber, Network, OpeningHours, Organisation, Place, Service
 
 SHIPPED_FILE = Path(__file__).resolve().parent / "data" / "directory.json"
 
@@ -44,14 +44,24 @@ ORGANISATION_DEFAULTS = {
     "source_urls": [],
     "internal_notes": "",
     "priority": 100,
+    "time_zone": "",
 }
 ORGANISATION_REQUIRED = ("key", "name", "kind")
 # Plain model fields, copied as they are (the rest need translating).
 ORGANISATION_SCALARS = (
     "key", "name", "name_en", "kind", "audience", "languages", "free", "anonymous", "hours",
-    "description", "worldwide", "status", "needs_check", "source_urls", "internal_notes", "priority",
+    "description", "worldwide", "status", "needs_check", "source_urls", "internal_notes", "priority", "time_zone",
 )  # fmt: skip
-CHANNEL_DEFAULTS = {"label": "", "hours": "", "free": None, "country": ""}
+CHANNEL_DEFAULTS = {
+    "label": "",
+    "hours": "",
+    "free": None,
+    "country": "",
+    "always_open": False,
+    "closed_on_public_holidays": False,
+    # Structured weekly hours in the organisation's local time: [{"day": 0, "opens": "14:00", "closes": "20:00"}]
+    "opening_hours": [],
+}
 CHANNEL_REQUIRED = ("type", "value")
 EMERGENCY_DEFAULTS = {
     "general": "",
@@ -112,6 +122,12 @@ def export_organisation(organisation: Organisation) -> dict:
             "hours": channel.hours,
             "free": channel.free,
             "country": str(channel.country) if channel.country else "",
+            "always_open": channel.always_open,
+            "closed_on_public_holidays": channel.closed_on_public_holidays,
+            "opening_hours": [
+                {"day": hours.day, "opens": f"{hours.opens:%H:%M}", "closes": f"{hours.closes:%H:%M}"}
+                for hours in channel.opening_hours.all()
+            ],
         }
         for channel in organisation.channels.all()
     ]
@@ -160,7 +176,7 @@ def read_document(text: str) -> dict:
         raise DirectoryImportError("the file", "(JSON)", f"not valid JSON: {error}") from None
     if not isinstance(document, dict):
         raise DirectoryImportError("the file", "(top level)", "expected a JSON object with “organisations”.")
-    unknown = set(document) - {"organisations", "emergency_numbers"}
+    unknown = set(document) - {"organisations", "emergency_numbers", "meta"}  # meta: open data's licence etc.
     if unknown:
         raise DirectoryImportError("the file", ", ".join(sorted(unknown)), "unknown section.")
     for section in ("organisations", "emergency_numbers"):
@@ -308,11 +324,14 @@ class Importer:
 
         channel_objects = []
         for i, data in enumerate(channels):
+            data = dict(data)
+            periods = self._opening_hours(where, i, data.pop("opening_hours"))
             channel = Channel(organisation=organisation, position=i, **data)
             try:
                 channel.full_clean(exclude=["organisation"])
             except ValidationError as error:
                 _raise_validation(where, error, prefix=f"channels[{i}].")
+            channel.pending_opening_hours = periods
             channel_objects.append(channel)
 
         if organisation.status == Organisation.Status.PUBLISHED:
@@ -354,6 +373,29 @@ class Importer:
                 Place.objects.create(organisation=organisation, country=code)  # one by one: each gets its history
 
     @staticmethod
+    def _opening_hours(where: str, index: int, periods: object) -> list[OpeningHours]:
+        field_name = f"channels[{index}].opening_hours"
+        if not isinstance(periods, list):
+            raise DirectoryImportError(where, field_name, "must be a list.")
+        result = []
+        for period in periods:
+            try:
+                hours = OpeningHours(
+                    day=period["day"],
+                    opens=datetime.time.fromisoformat(period["opens"]),
+                    closes=datetime.time.fromisoformat(period["closes"]),
+                )
+                hours.full_clean(exclude=["channel"])
+            except (TypeError, KeyError, ValueError):
+                raise DirectoryImportError(
+                    where, field_name, 'each period is {"day": 0-6 (Monday = 0), "opens": "HH:MM", "closes": "HH:MM"}.'
+                ) from None
+            except ValidationError as error:
+                raise DirectoryImportError(where, field_name, " ".join(error.messages)) from None
+            result.append(hours)
+        return result
+
+    @staticmethod
     def _sync_channels(organisation: Organisation, wanted: list[Channel]) -> None:
         """Keep rows that still exist (same type, value and country), so history stays meaningful."""
         current = {(c.type, c.value, str(c.country)): c for c in organisation.channels.all()} if organisation.pk else {}
@@ -362,6 +404,12 @@ class Importer:
             if match is not None:
                 channel.pk = match.pk
             channel.save()
+            wanted_hours = [(h.day, h.opens, h.closes) for h in channel.pending_opening_hours]
+            if match is None or [(h.day, h.opens, h.closes) for h in match.opening_hours.all()] != wanted_hours:
+                channel.opening_hours.all().delete()
+                for hours in channel.pending_opening_hours:
+                    hours.channel = channel
+                    hours.save()
         for leftover in current.values():
             leftover.delete()
 

@@ -3,7 +3,6 @@
 from functools import wraps
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import DatabaseError
 from django.http import HttpRequest, JsonResponse
@@ -16,6 +15,7 @@ from config.middleware import mark_public
 from directory import snapshot, versioning
 from directory.models import EmergencyNumber
 from reporting import routing
+from reporting.caching import cached_answer, limit_max_age
 from reporting.openapi import openapi_document
 from reporting.situations import SITUATIONS, Situation, Step
 
@@ -110,9 +110,11 @@ def organisation_dict(listing: routing.Listing) -> dict:
                 "href": link["href"],
                 "hours": link["channel"].hours,
                 "free": link["channel"].free,
+                "open_now": status_dict(link["status"]),
             }
             for link in links
         ],
+        "time_zone": str(listing.zone),
         "languages": organisation.languages,
         "free": organisation.free,
         "anonymous": organisation.anonymous,
@@ -121,6 +123,31 @@ def organisation_dict(listing: routing.Listing) -> dict:
         "last_checked": organisation.last_checked.isoformat() if organisation.last_checked else None,
         "source_url": organisation.source_urls[0] if organisation.source_urls else None,
         "source_urls": organisation.source_urls,
+    }
+
+
+def status_dict(status) -> dict | None:
+    """Open now? "always" (24/7), "open" (until), "closed" (opens_at, if within a week), "unknown"."""
+    if status is None:
+        return None
+    return {
+        "state": status.state,
+        "until": status.until.isoformat() if status.until else None,
+        "opens_at": status.opens_at.isoformat() if status.opens_at else None,
+    }
+
+
+def alternative_dict(alternative) -> dict | None:
+    if alternative is None:
+        return None
+    listing, link = alternative
+    return {
+        "organisation_id": listing.organisation.pk,
+        "name": listing.organisation.name,
+        "type": link["type"],
+        "value": link["channel"].value,
+        "href": link["href"],
+        "open_now": status_dict(link["status"]),
     }
 
 
@@ -134,6 +161,7 @@ def route_dict(route: routing.Route) -> dict:
                 **step_dict(routed.step),
                 "fallback": routed.fallback,
                 "use_emergency_number": routed.use_emergency_number,
+                "open_alternative": alternative_dict(routed.open_alternative),
                 "organisations": [organisation_dict(listing) for listing in routed.listings],
             }
             for routed in route.steps
@@ -179,11 +207,13 @@ def route(request: HttpRequest) -> JsonResponse:
     if situation is None:
         return error("Unknown situation: see /api/v1/situations/ for the list.", 404)
     key = f"api-route:{versioning.current()}:{translation.get_language()}:{code}:{slug}"
-    data = cache.get(key)
-    if data is None:
-        data = route_dict(routing.route(code, situation))
-        cache.set(key, data, settings.SIGNPOST_ANSWER_CACHE_SECONDS)
-    return JsonResponse(data)
+
+    def build():
+        found = routing.route(code, situation)
+        return route_dict(found), found.valid_until()
+
+    data, seconds_valid = cached_answer(key, build)
+    return limit_max_age(JsonResponse(data), seconds_valid)
 
 
 @api_view

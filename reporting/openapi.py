@@ -33,6 +33,20 @@ COUNTRY = {
 }
 
 
+OPEN_NOW = {
+    "type": "object",
+    "nullable": True,
+    "description": "Open now, in the organisation's local time: always (24/7), open (until), closed (opens_at "
+    "within a week, else null) or unknown (no structured hours).",
+    "required": ["state", "until", "opens_at"],
+    "properties": {
+        "state": {"type": "string", "enum": ["always", "open", "closed", "unknown"]},
+        "until": {"type": "string", "format": "date-time", "nullable": True},
+        "opens_at": {"type": "string", "format": "date-time", "nullable": True},
+    },
+}
+
+
 def openapi_document() -> dict:
     step = {
         "type": "object",
@@ -61,6 +75,7 @@ def openapi_document() -> dict:
             "href": {"type": "string", "description": "A link to use: tel:, sms:, mailto: or https:"},
             "hours": STRING,
             "free": _nullable({"type": "boolean"}),
+            "open_now": OPEN_NOW,
         },
     }
     organisation = {
@@ -99,6 +114,7 @@ def openapi_document() -> dict:
             "last_checked": _nullable({"type": "string", "format": "date"}),
             "source_url": _nullable(STRING),
             "source_urls": {"type": "array", "items": STRING},
+            "time_zone": {"type": "string", "description": "The zone its opening hours are kept in."},
         },
     }
     routed_step = {
@@ -117,6 +133,19 @@ def openapi_document() -> dict:
                         "description": "True when the step is answered by the emergency (or police) number.",
                     },
                     "organisations": {"type": "array", "items": organisation},
+                    "open_alternative": {
+                        "type": "object",
+                        "nullable": True,
+                        "description": "When the first service's phone, SMS and chat are all closed now: one open now.",
+                        "properties": {
+                            "organisation_id": {"type": "integer", "nullable": True},
+                            "name": STRING,
+                            "type": {"type": "string", "enum": ChannelType.values},
+                            "value": STRING,
+                            "href": STRING,
+                            "open_now": OPEN_NOW,
+                        },
+                    },
                 },
             },
         ]

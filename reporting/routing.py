@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 
 from django.db import DatabaseError
 from django.db.models import Exists, OuterRef, Prefetch, Q, StringAgg, Subquery, Value
+from django.utils import timezone
 
-from directory import snapshot
+from directory import opening, snapshot
 from directory.importing import ORGANISATION_SCALARS
 from directory.models import Channel, EmergencyNumber, Organisation, Place, ServiceSlug
 from directory.validation import dial_uri
@@ -33,10 +34,22 @@ class Listing:
     services: set[str] = field(default_factory=set)
     networks: list[str] = field(default_factory=list)
     places: list[str] = field(default_factory=list)  # the countries it serves
+    now: datetime.datetime | None = None  # when set, each link says whether it is open now
 
     @property
     def is_draft(self) -> bool:
         return self.organisation.status != Organisation.Status.PUBLISHED
+
+    @property
+    def home_country(self) -> str:
+        """Where its hours are kept: the country being answered, or its own single country."""
+        if self.national:
+            return self.country
+        return self.places[0] if len(self.places) == 1 else ""
+
+    @property
+    def zone(self):
+        return opening.zone_for(self.home_country, self.organisation.time_zone)
 
     def region_of(self, channel: Channel) -> str | None:
         """The country a national-format number is dialled in (the directory's validation guarantees one)."""
@@ -47,7 +60,9 @@ class Listing:
         return self.places[0] if len(self.places) == 1 else None
 
     def links(self) -> list[dict]:
-        """The channels as links a person can tap: tel:, sms:, mailto: or the web address."""
+        """The channels as links a person can tap (tel:, sms:, mailto:, the web address), and if open now."""
+        if getattr(self, "_links", None) is not None:
+            return self._links
         result = []
         for channel in self.channels:
             if channel.type == Channel.Type.PHONE:
@@ -58,8 +73,24 @@ class Listing:
                 href = f"mailto:{channel.value}"
             else:
                 href = channel.value
-            result.append({"channel": channel, "type": channel.type, "href": href})
+            result.append({"channel": channel, "type": channel.type, "href": href, "status": self._status(channel)})
+        self._links = result
         return result
+
+    def _status(self, channel: Channel) -> opening.Status | None:
+        if self.now is None:
+            return None
+        periods = getattr(channel, "snapshot_periods", None)
+        if periods is None:
+            periods = [opening.Period(h.day, h.opens, h.closes) for h in channel.opening_hours.all()]
+        return opening.status(
+            periods,
+            zone=self.zone,
+            now=self.now,
+            always_open=channel.always_open,
+            country=self.home_country,
+            closed_on_public_holidays=channel.closed_on_public_holidays,
+        )
 
 
 @dataclass
@@ -68,6 +99,8 @@ class RoutedStep:
     listings: list[Listing] = field(default_factory=list)
     fallback: bool = False  # the answer is a worldwide one: the country has no national service
     use_emergency_number: bool = False  # answered by the country's emergency (or police) number
+    # When the best service's phone, SMS and chat are all closed now: an open one to try instead.
+    open_alternative: tuple[Listing, dict] | None = None
 
     @property
     def service(self) -> str:
@@ -84,6 +117,17 @@ class Route:
     @property
     def emergency_number(self) -> str:
         return self.emergency.first_number() if self.emergency else ""
+
+    def valid_until(self) -> datetime.datetime | None:
+        """When this answer's "open now" statuses next change (None: they never do)."""
+        changes = [
+            link["status"].next_change
+            for routed in self.steps
+            for listing in routed.listings
+            for link in listing.links()
+            if link["status"] and link["status"].next_change
+        ]
+        return min(changes) if changes else None
 
     @property
     def police_number(self) -> str:
@@ -167,11 +211,19 @@ def _candidates_from_snapshot(country: str, records: dict) -> list[Listing]:
         organisation = Organisation(pk=record["id"], **{name: record[name] for name in ORGANISATION_SCALARS})
         if record["last_checked"]:
             organisation.last_checked = datetime.date.fromisoformat(record["last_checked"])
-        channels = [
-            Channel(position=i, **{name: data[name] for name in ("type", "value", "label", "hours", "free", "country")})
-            for i, data in enumerate(record["channels"])
-            if not data["country"] or data["country"] == country
-        ]
+        channels = []
+        for i, data in enumerate(record["channels"]):
+            if data["country"] and data["country"] != country:
+                continue
+            fields = ("type", "value", "label", "hours", "free", "country", "always_open", "closed_on_public_holidays")
+            channel = Channel(position=i, **{name: data[name] for name in fields})
+            channel.snapshot_periods = [
+                opening.Period(
+                    p["day"], datetime.time.fromisoformat(p["opens"]), datetime.time.fromisoformat(p["closes"])
+                )
+                for p in data["opening_hours"]
+            ]
+            channels.append(channel)
         listings.append(
             Listing(
                 organisation,
@@ -212,10 +264,40 @@ def route_step(step: Step, listings: list[Listing]) -> RoutedStep:
     return RoutedStep(step, [], use_emergency_number=True)
 
 
-def route(country: str, situation: Situation, *, include_drafts: bool = False) -> Route:
-    """The answer for a person in `country` (an upper-case ISO code) in `situation`."""
+CONTACT_TYPES = (Channel.Type.PHONE, Channel.Type.SMS, Channel.Type.CHAT)
+
+
+def open_alternative(routed: RoutedStep, listings: list[Listing]) -> tuple[Listing, dict] | None:
+    """If the best service can be contacted but not right now: the first open phone, SMS or chat.
+
+    Looked for in the same step first (another channel, another service), then among the
+    worldwide services that offer the step's service.
+    """
+    if not routed.listings:
+        return None
+    best = [link for link in routed.listings[0].links() if link["type"] in CONTACT_TYPES]
+    if not best or any(link["status"].state != opening.CLOSED for link in best):
+        return None  # open, or hours unknown, or nothing to call: nothing to point elsewhere for
+    worldwide = sorted(
+        (item for item in listings if offers(item, routed.service) and item not in routed.listings), key=_best_first
+    )
+    for listing in [*routed.listings, *worldwide]:
+        for link in listing.links():
+            if link["type"] in CONTACT_TYPES and link["status"].is_open:
+                return listing, link
+    return None
+
+
+def route(
+    country: str, situation: Situation, *, include_drafts: bool = False, now: datetime.datetime | None = None
+) -> Route:
+    """The answer for a person in `country` (an upper-case ISO code) in `situation`, at `now`."""
     country = country.upper()
     listings = candidates(country, include_drafts=include_drafts)
+    for listing in listings:
+        listing.now = now or timezone.now()
     emergency = emergency_numbers(country)
     steps = [route_step(step, listings) for step in situation.steps]
+    for routed in steps:
+        routed.open_alternative = open_alternative(routed, listings)
     return Route(country=country, situation=situation, emergency=emergency, steps=steps)

@@ -341,3 +341,17 @@ WHAT_HAPPENS_NEXT = {
 
 def get_situation(slug: str) -> Situation | None:
     return SITUATIONS.get(slug)
+
+
+# The printable country card: what a school or youth worker would pin on a wall.
+CARD_STEPS = (
+    Step(
+        ServiceSlug.REPORT_CSAM,
+        _("Report sexual images of children"),
+        _("Give the web address; never share the images."),
+    ),
+    Step(ServiceSlug.SUPPORT_CHILD, _("Children and young people can talk to"), _("Free and confidential.")),
+    Step(ServiceSlug.REPORT_POLICE, _("Report grooming, sextortion or abuse to the police"), _("Keep the messages.")),
+    Step(ServiceSlug.REMOVE_IMAGES, _("Get your own images taken down"), _("For images taken when you were under 18.")),
+    Step(ServiceSlug.SUPPORT_ADULT, _("Parents, carers and professionals"), _("Advice on how to help a child.")),
+)

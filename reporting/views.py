@@ -3,21 +3,21 @@
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import permission_required
-from django.core.cache import cache
 from django.db import DatabaseError
-from django.http import HttpRequest, HttpResponse, HttpResponseNotFound
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseNotFound, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django_countries import countries
 
 from config.middleware import mark_public
 from directory import versioning
 from reporting import routing
+from reporting.caching import cached_answer, limit_max_age
 from reporting.decorators import public_page
 from reporting.forms import ChooseForm, SituationForm
 from reporting.locale import country_from_accept_language
@@ -34,7 +34,7 @@ def country_url(country: str) -> str:
     return reverse("reporting:country", args=[country.lower()])
 
 
-@require_GET
+@require_safe
 @public_page
 def start(request: HttpRequest) -> HttpResponse:
     if not translation.get_language_from_path(request.path_info):
@@ -52,7 +52,7 @@ def start(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 @public_page
 def choose(request: HttpRequest) -> HttpResponse:
     """Where the start form sends its answers: on to the answer's own address, or back with a message."""
@@ -66,7 +66,7 @@ def choose(request: HttpRequest) -> HttpResponse:
     return redirect(country_url(country))
 
 
-@require_GET
+@require_safe
 @public_page
 def country(request: HttpRequest, country_code: str) -> HttpResponse:
     """The situation question, for a country already chosen."""
@@ -83,7 +83,7 @@ def country(request: HttpRequest, country_code: str) -> HttpResponse:
     return render(request, "reporting/country.html", context, status=400 if form.is_bound else 200)
 
 
-@require_GET
+@require_safe
 @public_page
 def answer(request: HttpRequest, country_code: str, slug: str) -> HttpResponse:
     code = country_code.upper()
@@ -92,18 +92,20 @@ def answer(request: HttpRequest, country_code: str, slug: str) -> HttpResponse:
         return not_found(request, country_code=country_code, slug=slug)
     if country_code != code.lower():
         return redirect(answer_url(code, slug), permanent=True)
-    # The rendered answer depends only on these, so it is cached until a curator changes the directory.
-    key = f"answer:{versioning.current()}:{get_language()}:{code}:{slug}"
-    html = cache.get(key)
-    if html is None:
+
+    def render_answer():
         route = routing.route(code, situation)
         context = {"route": route, "situation": situation, "country_code": code, "country_name": countries.name(code)}
-        html = render_to_string("reporting/answer.html", context, request=request)
-        cache.set(key, html, settings.SIGNPOST_ANSWER_CACHE_SECONDS)
-    return HttpResponse(html)
+        return render_to_string("reporting/answer.html", context, request=request), route.valid_until()
+
+    # The rendered answer depends only on these; it is cached until a curator changes the directory
+    # or an "open now" on it changes.
+    key = f"answer:{versioning.current()}:{get_language()}:{code}:{slug}"
+    html, seconds_valid = cached_answer(key, render_answer)
+    return limit_max_age(HttpResponse(html), seconds_valid)
 
 
-@require_GET
+@require_safe
 @public_page
 def leaving(request: HttpRequest) -> HttpResponse:
     """How "Leave this site" works, and how to clear the browser's history."""
@@ -150,3 +152,14 @@ def preview(request: HttpRequest, country_code: str = "", slug: str = "") -> Htt
         "preview": True,
     }
     return render(request, "reporting/answer.html", context)
+
+
+def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
+    """A request Django refuses outright (too many parameters, a host we don't serve): a calm 400."""
+    if request.path.startswith("/api/"):
+        response = JsonResponse({"error": "Bad request."}, status=400)
+        response["Access-Control-Allow-Origin"] = "*"
+    else:
+        response = HttpResponseBadRequest(render_to_string("reporting/bad_request.html", {}, request=request))
+    response["Referrer-Policy"] = "no-referrer"
+    return mark_public(response)

@@ -825,8 +825,16 @@ def channel_identity(channel: dict) -> tuple:
     return (channel["type"], value, channel["country"])
 
 
+# A phone note that says, in so many words, that the line never closes.
+ALWAYS_OPEN_NOTE = re.compile(r"\b(24\s*/\s*7|24\s*x\s*7|24 hours a day)\b", re.IGNORECASE)
+
+
 def add_channel(org: Organisation, record: Record, channel: dict) -> None:
     """Add a validated channel unless the same one is already there (then note any difference)."""
+    # Structured hours are left for curators (the sources give free text), except an explicit 24/7.
+    channel.setdefault("always_open", channel["type"] == "phone" and bool(ALWAYS_OPEN_NOTE.search(channel["label"])))
+    channel.setdefault("closed_on_public_holidays", False)
+    channel.setdefault("opening_hours", [])
     identity = channel_identity(channel)
     existing = org.channel_keys.get(identity)
     if existing is None:
@@ -1114,6 +1122,7 @@ def build_organisation(group: list[Record], merge_reasons: list[str]) -> tuple[d
         "source_urls": source_urls,
         "internal_notes": "\n".join(notes),
         "priority": KIND_PRIORITY[kind],
+        "time_zone": "",
     }
     return entry, org
 

@@ -27,7 +27,14 @@ DOCUMENT = {
             "anonymous": True,
             "channels": [
                 {"type": "web_form", "value": "https://hotline.example.de/melden"},
-                {"type": "phone", "value": "116 111", "label": "Kinder- und Jugendtelefon", "free": True},
+                {
+                    "type": "phone",
+                    "value": "116 111",
+                    "label": "Kinder- und Jugendtelefon",
+                    "free": True,
+                    "opening_hours": [{"day": 0, "opens": "14:00", "closes": "20:00"}],
+                    "closed_on_public_holidays": True,
+                },
             ],
             "status": "published",
             "last_checked": "2026-10-01",
@@ -110,6 +117,11 @@ def test_a_changed_record_is_updated_in_place():
         ({"countries": []}, "channels[1].value"),  # 116 111 cannot be checked without a country
         ({"name": ""}, "name"),
         ({"colour": "red"}, "colour"),
+        ({"time_zone": "Mars/Olympus"}, "time_zone"),
+        (
+            {"channels": [{"type": "phone", "value": "116 111", "opening_hours": [{"day": 9, "opens": "x"}]}]},
+            "channels[0].opening_hours",
+        ),
     ],
 )
 def test_a_bad_record_writes_nothing_and_names_the_record_and_field(changes, field):
@@ -165,6 +177,9 @@ def test_import_export_import_round_trips_without_loss():
         "hours": "",
         "free": True,
         "country": "",
+        "always_open": False,
+        "closed_on_public_holidays": True,
+        "opening_hours": [{"day": 0, "opens": "14:00", "closes": "20:00"}],
     }
 
 

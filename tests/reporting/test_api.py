@@ -89,6 +89,7 @@ def test_route_answers_as_the_design_describes(client, germany):
     assert hotline["channels"][0] == {
         "type": "web_form", "value": "https://hotline.example.de/melden", "label": "",
         "href": "https://hotline.example.de/melden", "hours": "", "free": None,
+        "open_now": {"state": "unknown", "until": None, "opens_at": None},
     }  # fmt: skip
     assert (hotline["free"], hotline["anonymous"], hotline["last_checked"]) == (True, True, "2026-11-01")
     assert hotline["source_url"] == "https://source.example.de/"
