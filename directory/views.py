@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from directory import linkcheck
 from directory.coverage import NEEDS, country_coverage, region_summary
-from directory.models import Organisation
+from directory.models import Organisation, ProblemReport
 
 
 def coverage_csv(rows) -> HttpResponse:
@@ -49,6 +49,7 @@ def coverage(request: HttpRequest) -> HttpResponse:
         "needs_check_count": organisations.filter(needs_check=True).count(),
         "draft_count": Organisation.objects.filter(status=Organisation.Status.DRAFT).count(),
         "broken_links": linkcheck.broken_links(),
+        "open_problem_reports": ProblemReport.objects.filter(state=ProblemReport.State.OPEN).count(),
         "broken_organisations": linkcheck.organisations_with_broken_links(),
     }
     return TemplateResponse(request, "admin/directory/coverage.html", context)

@@ -91,7 +91,9 @@ def report_problem(request: HttpRequest, organisation_id: int) -> HttpResponse:
         form = ProblemForm()
     context["form"] = form
     response = render(request, "reporting/problem.html", context, status=status)
-    response["Referrer-Policy"] = "no-referrer"
+    # Not "no-referrer": browsers would then send "Origin: null" with the form and fail its CSRF check.
+    # The page links nowhere else, so "same-origin" leaks nothing.
+    response["Referrer-Policy"] = "same-origin"
     add_never_cache_headers(response)  # it carries a CSRF token: no shared cache may keep it
     return response
 

@@ -1,0 +1,54 @@
+import io
+
+import pypdf
+import pytest
+
+from tests.factories import make_emergency, make_organisation
+
+
+@pytest.fixture
+def germany(db):
+    make_emergency("DE", general="112", police="110")
+    make_organisation(name="Meldestelle", countries=("DE",), channels=(("web_form", "https://melden.example.de/"),))
+    make_organisation(name="Nummer gegen Kummer", kind="child_helpline", countries=("DE",),
+                      services=("support_child",), channels=(("phone", "116 111"),))  # fmt: skip
+    make_organisation(name="Take It Down", kind="worldwide_service", countries=(), worldwide=True,
+                      services=("remove_images",), channels=(("web_form", "https://takeitdown.example.org/"),))  # fmt: skip
+
+
+def test_the_card_lists_every_number_and_address_with_a_qr_code(client, germany):
+    response = client.get("/help/de/card/")
+    assert response.status_code == 200
+    text = response.text
+    for expected in ("Call 112", "Police: 110", "Meldestelle", "https://melden.example.de/", "116 111",
+                     "Take It Down", "<svg", "https://testserver/help/de/", "Printed"):  # fmt: skip
+        assert expected in text
+    assert response.cookies == {}
+
+
+def test_the_card_is_in_the_pages_language(client, germany):
+    text = client.get("/de/help/de/card/").text
+    assert '<html lang="de"' in text
+    assert "https://testserver/de/help/de/" in text  # the QR code leads back in the same language
+
+
+def test_the_pdf_has_the_same_content(client, germany):
+    response = client.get("/help/de/card.pdf")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    reader = pypdf.PdfReader(io.BytesIO(response.content))
+    assert len(reader.pages) == 1
+    text = reader.pages[0].extract_text()
+    for expected in ("Germany", "112", "Meldestelle", "116 111", "Take It Down", "Printed"):
+        assert expected in text
+
+
+def test_a_pdf_in_arabic_and_ukrainian_keeps_its_script(client, germany):
+    for prefix, word in (("ar", "ألمانيا"), ("uk", "Німеччина")):
+        reader = pypdf.PdfReader(io.BytesIO(client.get(f"/{prefix}/help/de/card.pdf").content))
+        assert word in reader.pages[0].extract_text()
+
+
+def test_an_unknown_country_has_no_card(client, germany):
+    assert client.get("/help/xx/card/").status_code == 404
+    assert client.get("/help/xx/card.pdf").status_code == 404
