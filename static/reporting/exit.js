@@ -1,5 +1,6 @@
 // "Leave this site": replace this page with a neutral one, so that Back does not return here.
-// Works by click or tap on the button, by the Escape key, and by pressing Shift three times.
+// Works by click or tap on the button, by the Escape key, and by pressing Shift three times on its
+// own (Shift used with another key, as in Shift+Tab or a capital letter, does not count).
 (function () {
   "use strict";
   var button = document.querySelector("[data-exit-url]");
@@ -15,14 +16,24 @@
   button.addEventListener("click", leave);
 
   var shiftTimes = [];
+  var shiftAlone = false;
   document.addEventListener("keydown", function (event) {
     if (event.key === "Escape") {
-      leave(event);
-    } else if (event.key === "Shift" && !event.repeat) {
-      var now = Date.now();
-      shiftTimes = shiftTimes.filter(function (t) { return now - t < 1500; });
-      shiftTimes.push(now);
-      if (shiftTimes.length >= 3) leave(event);
+      if (!event.defaultPrevented) leave(event);
+    } else if (event.key === "Shift") {
+      if (!event.repeat) shiftAlone = true;
+    } else {
+      // Another key: Shift is being used for something else (moving back with Shift+Tab, typing).
+      shiftAlone = false;
+      shiftTimes = [];
     }
+  });
+  document.addEventListener("keyup", function (event) {
+    if (event.key !== "Shift" || !shiftAlone) return;
+    shiftAlone = false;
+    var now = Date.now();
+    shiftTimes = shiftTimes.filter(function (t) { return now - t < 2000; });
+    shiftTimes.push(now);
+    if (shiftTimes.length >= 3) leave(event);
   });
 })();

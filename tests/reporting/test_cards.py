@@ -13,7 +13,7 @@ def germany(db):
     make_organisation(name="Nummer gegen Kummer", kind="child_helpline", countries=("DE",),
                       services=("support_child",), channels=(("phone", "116 111"),))  # fmt: skip
     make_organisation(name="Take It Down", kind="worldwide_service", countries=(), worldwide=True,
-                      services=("remove_images",), channels=(("web_form", "https://takeitdown.example.org/"),))  # fmt: skip
+                      services=("remove_images",), channels=(("web_form", "https://tid.example.org/"),))  # fmt: skip
 
 
 def test_the_card_lists_every_number_and_address_with_a_qr_code(client, germany):
