@@ -111,7 +111,7 @@ SITUATIONS: dict[str, Situation] = {
         ),
         Situation(
             slug="my-images",
-            title=_("Sexual images of me as a child are online or being shared"),
+            title=_("Sexual images of me from when I was under 18 are online or being shared"),
             reassurance=NOT_YOUR_FAULT,
             steps=(
                 Step(
