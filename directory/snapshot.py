@@ -33,14 +33,18 @@ def build() -> dict:
     }
 
 
+def path() -> Path:
+    return Path(settings.SIGNPOST_SNAPSHOT_PATH)
+
+
 def write() -> None:
     text = json.dumps(build(), ensure_ascii=False)
-    path = Path(settings.SIGNPOST_SNAPSHOT_PATH)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    target = path()
+    target.parent.mkdir(parents=True, exist_ok=True)
     # Write then rename, so a reader never sees half a file.
-    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False) as handle:
+    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=target.parent, delete=False) as handle:
         handle.write(text)
-    os.replace(handle.name, path)
+    os.replace(handle.name, target)
     cache.set(CACHE_KEY, text, timeout=None)
 
 
@@ -49,7 +53,7 @@ def read() -> dict | None:
     text = cache.get(CACHE_KEY)
     if text is None:
         try:
-            text = Path(settings.SIGNPOST_SNAPSHOT_PATH).read_text(encoding="utf-8")
+            text = path().read_text(encoding="utf-8")
         except OSError:
             return None
     try:

@@ -1,0 +1,44 @@
+"""Django's Redis cache, made to fail soft: if Redis is unreachable, reads miss and writes are skipped.
+
+The cache only makes answers faster (and shares the directory's version stamp and snapshot
+between app servers); a person must still get an answer when Redis is down.
+"""
+
+import logging
+
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+logger = logging.getLogger(__name__)
+REDIS_DOWN = (RedisConnectionError, RedisTimeoutError, OSError)
+
+
+def _soft(method_name: str, fallback):
+    def method(self, *args, **kwargs):
+        try:
+            return getattr(super(ResilientRedisCache, self), method_name)(*args, **kwargs)
+        except REDIS_DOWN as error:
+            logger.warning("Cache unavailable (%s): %s", method_name, error.__class__.__name__)
+            return fallback(*args, **kwargs) if callable(fallback) else fallback
+
+    method.__name__ = method_name
+    return method
+
+
+def _default(key, default=None, *args, **kwargs):
+    return default
+
+
+class ResilientRedisCache(RedisCache):
+    get = _soft("get", _default)
+    get_many = _soft("get_many", {})
+    has_key = _soft("has_key", False)
+    set = _soft("set", None)
+    add = _soft("add", False)
+    touch = _soft("touch", False)
+    set_many = _soft("set_many", [])
+    delete = _soft("delete", False)
+    delete_many = _soft("delete_many", None)
+    incr = _soft("incr", lambda key, delta=1, version=None: delta)
+    clear = _soft("clear", None)

@@ -1,0 +1,77 @@
+"""With a shared Redis cache, and when that Redis goes away: people still get their answers."""
+
+import shutil
+import socket
+import subprocess
+import time
+
+import pytest
+from django.core.cache import caches
+
+from tests.factories import make_emergency, make_organisation
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def redis_server():
+    """A Redis server of our own, on loopback, keeping nothing on disk."""
+    binary = shutil.which("redis-server")
+    assert binary, "redis-server is needed for this test (apt-get install redis-server)"
+    port = free_port()
+    process = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+    )
+    for _ in range(100):
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                break
+        time.sleep(0.05)
+    yield port, process
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def redis_settings(port: int) -> dict:
+    return {
+        "default": {
+            "BACKEND": "config.cache.ResilientRedisCache",
+            "LOCATION": f"redis://127.0.0.1:{port}/0",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+
+
+@pytest.fixture
+def germany(db):
+    make_emergency("DE", general="112")
+    make_organisation(name="Meldestelle", countries=("DE",))
+
+
+def test_answers_are_cached_in_redis_and_refreshed_on_change(client, germany, redis_server, settings,
+                                                            django_assert_num_queries):  # fmt: skip
+    port, _process = redis_server
+    settings.CACHES = redis_settings(port)
+    assert "Meldestelle" in client.get("/help/de/csam-found/").text
+    with django_assert_num_queries(0):
+        assert "Meldestelle" in client.get("/help/de/csam-found/").text
+    make_organisation(name="Neue Stelle", countries=("DE",))  # bumps the version stamp in Redis
+    assert "Neue Stelle" in client.get("/help/de/csam-found/").text
+
+
+def test_pages_keep_answering_when_redis_goes_away(client, germany, redis_server, settings):
+    port, process = redis_server
+    settings.CACHES = redis_settings(port)
+    assert client.get("/help/de/csam-found/").status_code == 200
+    process.terminate()
+    process.wait(timeout=10)
+    caches["default"].close()
+    for path in ("/help/de/csam-found/", "/help/de/grooming/", "/", "/api/v1/route/?country=DE&situation=grooming"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+    assert "Meldestelle" in client.get("/help/de/csam-found/").text
