@@ -19,15 +19,15 @@ def cached_answer(key: str, build: Callable[[], tuple[Any, datetime.datetime | N
     """
     now = timezone.now().timestamp()
     entry = cache.get(key)
-    if entry is None:
+    if entry is not None and (entry[1] is None or entry[1] > now):
+        value, expires = entry
+    else:
         value, changes_at = build()
         expires = changes_at.timestamp() if changes_at else None
         timeout = settings.SIGNPOST_ANSWER_CACHE_SECONDS
         if expires is not None:
             timeout = max(1, min(timeout, math.ceil(expires - now)))
         cache.set(key, (value, expires), timeout)
-    else:
-        value, expires = entry
     return value, (max(0.0, expires - now) if expires is not None else None)
 
 

@@ -51,6 +51,15 @@ class Listing:
     def zone(self):
         return opening.zone_for(self.home_country, self.organisation.time_zone)
 
+    @property
+    def now_local(self) -> datetime.datetime | None:
+        return self.now.astimezone(self.zone) if self.now else None
+
+    @property
+    def has_known_hours(self) -> bool:
+        """Whether any of its channels says when it is open (so the page names the time zone)."""
+        return any(link["status"] and link["status"].state in (opening.OPEN, opening.CLOSED) for link in self.links())
+
     def region_of(self, channel: Channel) -> str | None:
         """The country a national-format number is dialled in (the directory's validation guarantees one)."""
         if channel.country:

@@ -21,6 +21,8 @@ def collected_static(tmp_path_factory):
 
     settings.STATIC_ROOT = tmp_path_factory.mktemp("static")
     call_command("collectstatic", interactive=False, verbosity=0)
+    # Tests that commit write the directory snapshot: never over the project's own.
+    settings.SIGNPOST_SNAPSHOT_PATH = tmp_path_factory.mktemp("snapshot") / "directory-snapshot.json"
 
 
 @pytest.fixture(autouse=True)

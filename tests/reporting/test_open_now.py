@@ -72,3 +72,32 @@ def test_the_cached_answer_lasts_only_until_the_status_changes(client, helplines
     frozen(monkeypatch, "2026-11-25 14:01")
     body = client.get("/api/v1/route/", {"country": "DE", "situation": "need-to-talk"}).json()
     assert body["steps"][0]["organisations"][0]["channels"][0]["open_now"]["state"] == "open"
+
+
+@pytest.mark.parametrize(
+    ("moment", "expected"),
+    [
+        ("2026-11-25 15:00", "Open now · until 20:00"),
+        ("2026-11-25 09:00", "Closed now · opens at 14:00"),
+        ("2026-11-29 11:00", "Closed now · opens Monday at 14:00"),
+    ],
+)
+def test_the_page_says_open_now_in_local_time(client, helplines, monkeypatch, moment, expected):
+    frozen(monkeypatch, moment)
+    page = client.get("/help/de/need-to-talk/").text
+    assert expected in page
+    assert "Opening times are local time (Europe/Berlin)." in page
+
+
+def test_the_page_points_to_an_open_alternative_when_the_best_is_closed(client, helplines, monkeypatch):
+    frozen(monkeypatch, "2026-11-25 09:00")
+    page = client.get("/help/de/need-to-talk/").text
+    assert "The first service below is closed right now. Open now: Worldwide chat" in page
+    frozen(monkeypatch, "2026-11-26 15:00")
+    assert "closed right now" not in client.get("/help/de/need-to-talk/").text
+
+
+def test_the_server_s_time_zone_does_not_matter(client, helplines, monkeypatch, settings):
+    settings.TIME_ZONE = "Pacific/Auckland"
+    frozen(monkeypatch, "2026-11-25 15:00")
+    assert "Open now · until 20:00" in client.get("/help/de/need-to-talk/").text
