@@ -1,11 +1,15 @@
 """Site-wide middleware and helpers: security headers, the database-outage answer, client addresses."""
 
 import logging
+import re
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
 
 logger = logging.getLogger(__name__)
 
@@ -81,4 +85,49 @@ class DatabaseOutageMiddleware:
         response = HttpResponse(render_to_string("503.html"), status=503)
         response["Retry-After"] = "60"
         response["Cache-Control"] = "no-store"
+        return response
+
+
+class CachedAnswerMiddleware:
+    """Serve whole answer pages from the cache, before the session, CSRF, auth and admin machinery.
+
+    An answer (/help/<cc>/<situation>/, in any language) depends only on its address and the
+    directory, so it is kept until a curator changes the directory (the version stamp in the key)
+    or until an "open now" on it would turn stale (the view's `valid_for`). Only public,
+    cookie-less 200 responses are kept. Placed right after WhiteNoise.
+    """
+
+    ANSWER_PATH = re.compile(r"^/(?:[a-z]{2}/)?help/[a-z]{2}/[a-z-]+/$")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method not in ("GET", "HEAD") or request.META.get("QUERY_STRING"):
+            return self.get_response(request)
+        if not self.ANSWER_PATH.match(request.path_info):
+            return self.get_response(request)
+        from directory import versioning  # the directory app is loaded by now
+
+        key = f"answer-page:{versioning.current()}:{request.path_info}"
+        now = timezone.now().timestamp()
+        entry = cache.get(key)
+        if entry is not None and (entry["expires"] is None or entry["expires"] > now):
+            response = HttpResponse(entry["content"], headers=entry["headers"])
+            remaining = entry["expires"] - now if entry["expires"] is not None else None
+            if remaining is not None and remaining < settings.SIGNPOST_PUBLIC_MAX_AGE:
+                patch_cache_control(response, max_age=int(remaining))
+            return mark_public(response)
+        response = self.get_response(request)
+        if response.status_code == 200 and getattr(response, "is_public", False) and not response.cookies:
+            valid_for = getattr(response, "valid_for", None)
+            timeout = settings.SIGNPOST_ANSWER_CACHE_SECONDS
+            if valid_for is not None:
+                timeout = max(1, min(timeout, int(valid_for)))
+            entry = {
+                "content": response.content,
+                "headers": dict(response.headers),
+                "expires": now + valid_for if valid_for is not None else None,
+            }
+            cache.set(key, entry, timeout)
         return response

@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "config.middleware.DatabaseOutageMiddleware",
     "config.middleware.NoCookiesOnPublicPagesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "config.middleware.CachedAnswerMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -8,16 +8,14 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpR
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
-from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 from django_countries import countries
 
 from config.middleware import mark_public
-from directory import versioning
 from reporting import routing
-from reporting.caching import cached_answer, limit_max_age
+from reporting.caching import limit_max_age
 from reporting.decorators import public_page
 from reporting.forms import ChooseForm, SituationForm
 from reporting.locale import country_from_accept_language
@@ -93,16 +91,14 @@ def answer(request: HttpRequest, country_code: str, slug: str) -> HttpResponse:
     if country_code != code.lower():
         return redirect(answer_url(code, slug), permanent=True)
 
-    def render_answer():
-        route = routing.route(code, situation)
-        context = {"route": route, "situation": situation, "country_code": code, "country_name": countries.name(code)}
-        return render_to_string("reporting/answer.html", context, request=request), route.valid_until()
-
-    # The rendered answer depends only on these; it is cached until a curator changes the directory
-    # or an "open now" on it changes.
-    key = f"answer:{versioning.current()}:{get_language()}:{code}:{slug}"
-    html, seconds_valid = cached_answer(key, render_answer)
-    return limit_max_age(HttpResponse(html), seconds_valid)
+    route = routing.route(code, situation)
+    context = {"route": route, "situation": situation, "country_code": code, "country_name": countries.name(code)}
+    response = render(request, "reporting/answer.html", context)
+    # Whole answers are cached by config.middleware.CachedAnswerMiddleware until the directory
+    # changes, or until an "open now" on the page would turn stale.
+    until = route.valid_until()
+    response.valid_for = max(0.0, (until - timezone.now()).total_seconds()) if until else None
+    return limit_max_age(response, response.valid_for)
 
 
 @require_safe
