@@ -24,11 +24,19 @@ from django.views.decorators.http import require_http_methods
 from config.middleware import client_ip
 from directory.models import Organisation, ProblemReport
 
+# The reasons as the public reads them (the admin keeps the directory's own labels).
+REASONS = [
+    (ProblemReport.Reason.NUMBER, _("The phone number doesn't work")),
+    (ProblemReport.Reason.WEBSITE, _("The website or form is broken")),
+    (ProblemReport.Reason.CLOSED, _("It is closed or no longer exists")),
+    (ProblemReport.Reason.OTHER, _("Something else is wrong")),
+]
+
 
 class ProblemForm(forms.Form):
     reason = forms.ChoiceField(
         label=_("What is wrong?"),
-        choices=ProblemReport.Reason.choices,
+        choices=REASONS,
         widget=forms.RadioSelect,
         error_messages={"required": _("Please choose what is wrong.")},
     )

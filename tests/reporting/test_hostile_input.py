@@ -259,6 +259,8 @@ def leaves_for(url: str) -> str | None:
     scheme = urlsplit(url).scheme.lower()
     if scheme in ("tel", "sms", "mailto"):
         return None
+    if url == "data:,":
+        return None  # the empty icon that spares browsers a favicon request
     if scheme not in ("", "http", "https"):
         return f"{scheme}: address"
     rest = url[len(scheme) + 1 :] if scheme else url
