@@ -1,7 +1,8 @@
 """What the bench/ scripts share: serving Signpost the way production does, on a throwaway database, and wrk.
 
 Used by bench/load.py, bench/throughput.py, bench/weight.py, bench/lighthouse.py and bench/queries.py, which
-run on the project's .venv python with bench/ first on sys.path (each is started as `python bench/NAME.py`).
+run on the project's .venv python with bench/ first on sys.path (each is started as `python bench/NAME.py`);
+bench/scale_out.py takes the wrk parts (cycle.lua's command line and summary) and a few helpers from here.
 
 `App` is the usual way in: a context manager that makes a temporary directory (SQLite database and collected
 static files), runs `migrate`, `import_directory` and `collectstatic` there, starts gunicorn on 127.0.0.1 at
@@ -167,6 +168,40 @@ class WrkResult:
         return ""
 
 
+def wrk_command(
+    wrk: str,
+    url: str,
+    paths: list[str],
+    *,
+    connections: int,
+    threads: int,
+    duration: str,
+    timeout: str = "5s",
+    latency: bool = True,
+) -> list[str]:
+    """wrk's command line with bench/cycle.lua: each connection requests `paths` in turn from `url`."""
+    return [
+        wrk,
+        f"--threads={threads}",
+        f"--connections={connections}",
+        f"--duration={duration}",
+        f"--timeout={timeout}",
+        *(["--latency"] if latency else []),
+        f"--script={LUA_SCRIPT}",
+        url,
+        "--",
+        *paths,
+    ]
+
+
+def wrk_environment(headers: dict[str, str] | None = None) -> dict[str, str]:
+    """wrk's environment: bench/cycle.lua sends `headers` (CYCLE_HEADERS), or by default X-Forwarded-Proto: https."""
+    env = {name: value for name, value in os.environ.items() if name != "CYCLE_HEADERS"}
+    if headers is not None:
+        env["CYCLE_HEADERS"] = "\n".join(f"{name}: {value}" for name, value in headers.items())
+    return env
+
+
 def run_wrk(
     wrk: str,
     port: int,
@@ -180,20 +215,12 @@ def run_wrk(
     echo: bool = True,
 ) -> WrkResult:
     """Run wrk with bench/cycle.lua (each connection requests `paths` in turn) and read its BENCH lines."""
-    command = [
-        wrk,
-        f"--threads={threads}",
-        f"--connections={connections}",
-        f"--duration={duration}",
-        f"--timeout={timeout}",
-        "--latency",
-        f"--script={LUA_SCRIPT}",
-        f"http://{HOST}:{port}",
-        "--",
-        *paths,
-    ]
+    url = f"http://{HOST}:{port}"
+    command = wrk_command(wrk, url, paths, connections=connections, threads=threads, duration=duration, timeout=timeout)
     result = WrkResult(label, len(paths))
-    completed = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    completed = subprocess.run(
+        command, env=wrk_environment(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
     if echo:
         for line in completed.stdout.splitlines():
             if not line.startswith("BENCH "):

@@ -1,12 +1,17 @@
--- wrk script used by bench/load: cycles through the request paths given after "--" on the wrk
--- command line, counts every response whose status is not 2xx, and prints a machine-readable
--- summary in done().
+-- wrk script used by bench/common.py (run_wrk: bench/load, bench/throughput, ...) and bench/scale_out.py:
+-- cycles through the request paths given after "--" on the wrk command line, counts every response
+-- whose status is not 2xx, and prints a machine-readable summary in done().
 --
 --   wrk -t2 -c32 -d15s -s bench/cycle.lua http://127.0.0.1:8000 -- /help/de/csam-found/ /help/gb/my-images/
 --
 -- Each request carries "X-Forwarded-Proto: https", so that an HTTPS redirect enabled in production
 -- settings (SECURE_SSL_REDIRECT behind SECURE_PROXY_SSL_HEADER) does not turn every answer into a 301.
--- The lines starting with "BENCH " are read by bench/load.py; keep their format in step with it.
+-- The environment variable CYCLE_HEADERS, when set, replaces that header with its own, one "Name: value"
+-- a line (bench/scale-out: "Accept-Encoding: gzip" to nginx, which sets X-Forwarded-Proto itself):
+--
+--   CYCLE_HEADERS='Accept-Encoding: gzip' wrk -t1 -c16 -d8s -s bench/cycle.lua https://localhost:8443 -- /
+--
+-- The lines starting with "BENCH " are read by bench/common.py (parse_wrk); keep their format in step with it.
 
 local threads = {}
 
@@ -24,6 +29,22 @@ non2xx = 0        -- globals, so that done() can read them with thread:get()
 statuses = ""     -- "404:3 500:1", only filled for statuses other than 2xx
 local counts = {}
 
+-- The headers sent with every request: CYCLE_HEADERS's "Name: value" lines, or X-Forwarded-Proto: https.
+local function request_headers()
+  local text = os.getenv("CYCLE_HEADERS")
+  if text == nil then
+    return { ["X-Forwarded-Proto"] = "https" }
+  end
+  local headers = {}
+  for line in string.gmatch(text, "[^\n]+") do
+    local name, value = string.match(line, "^%s*([^:%s]+)%s*:%s*(.-)%s*$")
+    if name then
+      headers[name] = value
+    end
+  end
+  return headers
+end
+
 function init(args)
   -- args[0] is the URL; the paths follow.
   for i = 1, #args do
@@ -32,7 +53,9 @@ function init(args)
   if #paths == 0 then
     paths[1] = "/"
   end
-  wrk.headers["X-Forwarded-Proto"] = "https"
+  for name, value in pairs(request_headers()) do
+    wrk.headers[name] = value
+  end
   -- Threads start at different places in the list (setup() numbered them before init() runs).
   next_index = ((thread_number or 1) - 1) * 7 % #paths + 1
 end

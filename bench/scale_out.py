@@ -48,14 +48,25 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-BENCH_DIR = Path(__file__).resolve().parent
-PROJECT = BENCH_DIR.parent
-PYTHON = PROJECT / ".venv" / "bin" / "python"
-GUNICORN = PROJECT / ".venv" / "bin" / "gunicorn"
+from common import (
+    GUNICORN,
+    HOST,
+    PROJECT,
+    PYTHON,
+    SetupError,
+    WrkResult,
+    check_venv,
+    free_port,
+    install_signal_handlers,
+    parse_wrk,
+    say,
+    wrk_command,
+    wrk_environment,
+    wrk_version,
+)
+
 GUNICORN_CONF = PROJECT / "deploy" / "gunicorn.conf.py"
 NGINX_SITE = PROJECT / "deploy" / "nginx" / "signpost.conf"
-LUA_SCRIPT = BENCH_DIR / "scale_out.lua"
-HOST = "127.0.0.1"
 SERVER_NAME = "localhost"  # what wrk and the checks ask nginx for (SNI and Host); resolves to 127.0.0.1
 REDIS_PY = "redis==8.1.0"  # Django's RedisCache needs it; installed aside if the venv lacks it
 
@@ -93,18 +104,12 @@ OUTAGE_PATHS = [
 ]
 EDIT_PAGE = "/help/de/csam-found/"
 EDIT_API = "/api/v1/route/?country=DE&situation=csam-found"
+# Sent by wrk (bench/cycle.lua) with every request, like a browser; nginx sets X-Forwarded-Proto/-For itself.
+WRK_HEADERS = {"Accept-Encoding": "gzip"}
 
 INSECURE_TLS = ssl.create_default_context()
 INSECURE_TLS.check_hostname = False
 INSECURE_TLS.verify_mode = ssl.CERT_NONE  # our own self-signed certificate, on loopback
-
-
-class SetupError(Exception):
-    """Something the test needs failed before any measurement (exit status 2)."""
-
-
-def say(message: str = "") -> None:
-    print(message, flush=True)
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -199,12 +204,6 @@ def redis_pythonpath() -> str:
     else:
         say(f"NOTE: the virtualenv has no `redis` package (requirements.txt lacks it); using {target}")
     return str(target)
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
 
 
 def wait_for_port(port: int, seconds: float, process: subprocess.Popen | None = None, what: str = "") -> None:
@@ -552,31 +551,10 @@ def make_certificate(folder: Path) -> None:
 
 
 @dataclass
-class WrkResult:
-    stream: str
-    requests: int = 0
-    seconds: float = 0.0
-    p50_ms: float = 0.0
-    p90_ms: float = 0.0
-    p99_ms: float = 0.0
-    max_ms: float = 0.0
-    socket_errors: dict[str, int] = field(default_factory=dict)
-    non2xx: int = 0
-    statuses: str = ""
-    complete: bool = False
+class StreamResult(WrkResult):
+    """One wrk stream of a phase (label: "cached" or "uncached"), with wrk's whole output for the failure report."""
+
     raw: str = ""
-
-    @property
-    def rps(self) -> float:
-        return self.requests / self.seconds if self.seconds else 0.0
-
-    @property
-    def failed(self) -> int:
-        return sum(self.socket_errors.values()) + self.non2xx
-
-    @property
-    def passed(self) -> bool:
-        return self.complete and self.requests > 0 and self.failed == 0
 
     def explain(self) -> str:
         if not self.complete:
@@ -586,47 +564,36 @@ class WrkResult:
 
 
 def start_wrk(wrk: str, port: int, connections: int, seconds: int, timeout: str) -> subprocess.Popen:
-    command = [
+    """wrk with bench/cycle.lua over PATHS, through nginx (TLS), in the background; read it with finish_wrk."""
+    command = wrk_command(
         wrk,
-        "--threads=1",
-        f"--connections={connections}",
-        f"--duration={seconds}s",
-        f"--timeout={timeout}",
-        f"--script={LUA_SCRIPT}",
         f"https://{SERVER_NAME}:{port}",
-        "--",
-        *PATHS,
-    ]
+        PATHS,
+        connections=connections,
+        threads=1,
+        duration=f"{seconds}s",
+        timeout=timeout,
+        latency=False,
+    )
     return subprocess.Popen(
-        command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        command,
+        env=wrk_environment(WRK_HEADERS),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
 
 
-def finish_wrk(process: subprocess.Popen, stream: str, seconds: int) -> WrkResult:
+def finish_wrk(process: subprocess.Popen, stream: str, seconds: int) -> StreamResult:
     try:
         output, _ = process.communicate(timeout=seconds + 30)
     except subprocess.TimeoutExpired:
         process.kill()
         output, _ = process.communicate()
-    result = WrkResult(stream, raw=output)
-
-    def fields(prefix: str) -> dict[str, str] | None:
-        match = re.search(rf"^SCALE {prefix} (.*)$", output, re.MULTILINE)
-        return dict(item.split("=", 1) for item in match.group(1).split()) if match else None
-
-    totals = re.search(r"^SCALE requests=(\d+) duration_us=(\d+)", output, re.MULTILINE)
-    errors, latency = fields("errors"), fields("latency_us")
-    statuses = re.search(r"^SCALE statuses ?(.*)$", output, re.MULTILINE)
-    if process.returncode != 0 or not (totals and errors and latency):
-        return result
-    result.requests, result.seconds = int(totals.group(1)), int(totals.group(2)) / 1e6
-    result.p50_ms, result.p90_ms, result.p99_ms, result.max_ms = (
-        int(latency[key]) / 1000 for key in ("p50", "p90", "p99", "max")
-    )
-    result.socket_errors = {key: int(errors[key]) for key in ("connect", "read", "write", "timeout")}
-    result.non2xx = int(errors["non2xx"])
-    result.statuses = statuses.group(1).strip() if statuses else ""
-    result.complete = True
+    result = StreamResult(stream, len(PATHS), raw=output)
+    if process.returncode == 0:
+        parse_wrk(output, result)  # result.complete stays False when the BENCH lines are missing
     return result
 
 
@@ -656,7 +623,7 @@ class LogCounter:
 @dataclass
 class Phase:
     title: str
-    streams: list[WrkResult] = field(default_factory=list)
+    streams: list[StreamResult] = field(default_factory=list)
     served_by: dict[str, int] = field(default_factory=dict)
     upstream_errors: dict[str, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
@@ -664,7 +631,7 @@ class Phase:
 
     @property
     def failed(self) -> int:
-        return sum(stream.failed for stream in self.streams) + len(self.extra_failures)
+        return sum(stream.errors for stream in self.streams) + len(self.extra_failures)
 
     @property
     def passed(self) -> bool:
@@ -690,15 +657,14 @@ class Run:
 
     def set_up(self) -> None:
         args = self.args
-        if not PYTHON.exists() or not GUNICORN.exists():
-            raise SetupError(f"{PYTHON} or {GUNICORN} is missing: run `make venv` in {PROJECT} first.")
+        check_venv()
         self.wrk = ensure_binary("wrk", "wrk")
         self.nginx_bin = ensure_binary("nginx", "nginx")
         redis_server = ensure_binary("redis-server", "redis-server")
         ensure_binary("openssl", "openssl")
         extra_path = redis_pythonpath()
         versions = {
-            "wrk": subprocess.run([self.wrk, "--version"], capture_output=True, text=True).stdout.split(" [")[0],
+            "wrk": wrk_version(self.wrk),
             "nginx": subprocess.run([self.nginx_bin, "-v"], capture_output=True, text=True).stderr.strip(),
             "redis": subprocess.run([redis_server, "--version"], capture_output=True, text=True).stdout.split(" sha")[
                 0
@@ -1027,12 +993,12 @@ class Run:
         for stream in phase.streams:
             if stream.complete:
                 say(
-                    f"   {stream.stream:<9} {stream.rps:8.1f} req/s  p50 {stream.p50_ms:7.1f} ms"
+                    f"   {stream.label:<9} {stream.rps:8.1f} req/s  p50 {stream.p50_ms:7.1f} ms"
                     f"  p90 {stream.p90_ms:7.1f} ms  p99 {stream.p99_ms:7.1f} ms  max {stream.max_ms:7.1f} ms"
-                    f"  {stream.requests:6d} requests  {stream.failed} failed"
+                    f"  {stream.requests:6d} requests  {stream.errors} failed"
                 )
             if not stream.passed:
-                say(f"   {stream.stream}: {stream.explain()}")
+                say(f"   {stream.label}: {stream.explain()}")
         say(
             "   answered by the app servers (their access logs): "
             + ", ".join(f"{name} {count}" for name, count in phase.served_by.items())
@@ -1203,8 +1169,8 @@ class Run:
             for i, s in enumerate(phase.streams):
                 served = f"{phase.served_by.get('A', 0)}/{phase.served_by.get('B', 0)}" if i == 0 else ""
                 say(
-                    f"{phase.title if i == 0 else '':<44}{s.stream:<10}{s.rps:>9.1f}{s.p50_ms:>9.1f}{s.p90_ms:>9.1f}"
-                    f"{s.p99_ms:>9.1f}{s.max_ms:>9.1f}{s.requests:>10}{s.failed:>8}{served:>15}"
+                    f"{phase.title if i == 0 else '':<44}{s.label:<10}{s.rps:>9.1f}{s.p50_ms:>9.1f}{s.p90_ms:>9.1f}"
+                    f"{s.p99_ms:>9.1f}{s.max_ms:>9.1f}{s.requests:>10}{s.errors:>8}{served:>15}"
                 )
         say(
             "failed = socket errors (connect, read, write, timeout) + answers that were not 2xx; "
@@ -1223,7 +1189,7 @@ class Run:
             for phase in self.phases:
                 for stream in phase.streams:
                     if not stream.passed:
-                        say(f"  phase {phase.title}, {stream.stream}: {stream.explain()}")
+                        say(f"  phase {phase.title}, {stream.label}: {stream.explain()}")
                 for failure in phase.extra_failures:
                     say(f"  phase {phase.title}: {failure}")
             for failure in self.check_failures:
@@ -1261,14 +1227,9 @@ class Run:
                 shutil.rmtree(self.workdir, ignore_errors=True)
 
 
-def raise_exit(signum, _frame):
-    raise SystemExit(128 + signum)
-
-
 def main(argv: list[str]) -> int:
     args = parse_args(argv)
-    for signum in (signal.SIGTERM, signal.SIGHUP):
-        signal.signal(signum, raise_exit)  # so that the tear-down runs on kill and on a closed terminal too
+    install_signal_handlers()  # SIGTERM and SIGHUP: the tear-down runs on kill and on a closed terminal too
     # Ctrl-C / SIGINT stops the run even when started with SIGINT ignored (a background job of a script).
     signal.signal(signal.SIGINT, signal.default_int_handler)
     run = Run(args)
