@@ -65,8 +65,11 @@ def country_dict(code: str) -> dict:
 
 
 def emergency_dict(number: EmergencyNumber | None) -> dict:
+    """The labelled numbers, and the others the sources list without saying which service answers."""
     fields = ("general", "police", "ambulance", "fire")
-    return {name: (getattr(number, name) or None) if number else None for name in fields}
+    result = {name: (getattr(number, name) or None) if number else None for name in fields}
+    result["other"] = [item["number"] for item in number.other] if number else []
+    return result
 
 
 def step_dict(step: Step) -> dict:

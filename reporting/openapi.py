@@ -62,7 +62,14 @@ def openapi_document() -> dict:
     emergency = {
         "type": "object",
         "required": ["general", "police", "ambulance", "fire"],
-        "properties": {name: _nullable(STRING) for name in ("general", "police", "ambulance", "fire")},
+        "properties": {
+            **{name: _nullable(STRING) for name in ("general", "police", "ambulance", "fire")},
+            "other": {
+                "type": "array",
+                "items": STRING,
+                "description": "Other emergency numbers the sources list, without saying which service answers.",
+            },
+        },
     }
     country = {"type": "object", "required": ["code", "name"], "properties": {"code": STRING, "name": STRING}}
     channel = {

@@ -63,7 +63,7 @@ def test_countries_lists_every_iso_country_with_emergency_numbers(client, german
     assert germany_row == {
         "code": "DE",
         "name": "Germany",
-        "emergency": {"general": "112", "police": "110", "ambulance": None, "fire": None},
+        "emergency": {"general": "112", "police": "110", "ambulance": None, "fire": None, "other": []},
     }
     assert_matches_openapi("/api/v1/countries/", 200, body)
 
@@ -181,3 +181,10 @@ def test_route_is_cached_until_the_directory_changes(client, germany, django_ass
     make_organisation(key="de-new", name="Neu", countries=("DE",))
     names = [o["name"] for o in client.get("/api/v1/route/", query).json()["steps"][0]["organisations"]]
     assert "Neu" in names
+
+
+def test_numbers_without_a_service_label_are_still_given(client, db):
+    make_emergency("TV", general="", other=[{"number": "911", "note": "service not stated"}])
+    body = client.get("/api/v1/route/", {"country": "TV", "situation": "danger-now"}).json()
+    assert body["emergency"] == {"general": None, "police": None, "ambulance": None, "fire": None, "other": ["911"]}
+    assert 'href="tel:911"' in client.get("/help/tv/danger-now/").text
