@@ -48,7 +48,7 @@ class ChannelInline(admin.TabularInline):
     model = Channel
     formset = ChannelInlineFormSet
     extra = 0
-    fields = ["type", "value", "label", "hours", "free", "country", "always_open", "position"]
+    fields = ["type", "value", "number_confirmed", "label", "hours", "free", "country", "always_open", "position"]
     # Weekly opening hours are edited on the channel's own page (the link on each row).
     show_change_link = True
 

@@ -57,6 +57,7 @@ CHANNEL_DEFAULTS = {
     "hours": "",
     "free": None,
     "country": "",
+    "number_confirmed": False,
     "always_open": False,
     "closed_on_public_holidays": False,
     # Structured weekly hours in the organisation's local time: [{"day": 0, "opens": "14:00", "closes": "20:00"}]
@@ -122,6 +123,7 @@ def export_organisation(organisation: Organisation) -> dict:
             "hours": channel.hours,
             "free": channel.free,
             "country": str(channel.country) if channel.country else "",
+            "number_confirmed": channel.number_confirmed,
             "always_open": channel.always_open,
             "closed_on_public_holidays": channel.closed_on_public_holidays,
             "opening_hours": [

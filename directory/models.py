@@ -249,6 +249,14 @@ class Channel(models.Model):
         help_text=_("Only where an organisation serving several countries has a number for one of them."),
     )
     position = models.PositiveSmallIntegerField(default=0)
+    number_confirmed = models.BooleanField(
+        _("number confirmed by a curator"),
+        default=False,
+        help_text=_(
+            "Only for a number the phone-number library does not know for this country (a new short number, "
+            "say) that a curator has confirmed works. Say in the notes how it was confirmed."
+        ),
+    )
     always_open = models.BooleanField(_("open 24/7"), default=False)
     closed_on_public_holidays = models.BooleanField(default=False, help_text=_("Only where the source says so."))
     history = HistoricalRecords()
@@ -279,7 +287,9 @@ class Channel(models.Model):
         if not value:
             return  # the field's own "required" error says it
         try:
-            if self.type in self.PHONE_TYPES:
+            if self.type in self.PHONE_TYPES and self.number_confirmed:
+                validation.validate_plain_number(value)
+            elif self.type in self.PHONE_TYPES:
                 validation.parse_phone_number(value, self.validation_region())
             elif self.type in self.URL_TYPES:
                 validation.validate_web_address(value)

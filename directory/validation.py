@@ -55,6 +55,20 @@ def parse_phone_number(value: str, region: str | None) -> phonenumbers.PhoneNumb
     )
 
 
+_PLAIN_NUMBER = re.compile(r"^\+?[0-9][0-9 ().-]{0,24}$")
+
+
+def validate_plain_number(value: str) -> None:
+    """A number written with digits (and spaces, dots, dashes, brackets): what a curator confirmed by hand."""
+    digits = sum(character.isdigit() for character in value)
+    if not _PLAIN_NUMBER.match(value) or not 2 <= digits <= 15:
+        raise ValidationError(
+            _("“%(value)s” is not written as a phone number: digits, with spaces or dashes."),
+            code="invalid_phone",
+            params={"value": value},
+        )
+
+
 def validate_emergency_number(value: str) -> None:
     """An emergency number is a short string of digits (spaces and hyphens allowed)."""
     if value and not _EMERGENCY_NUMBER.match(value):
@@ -111,15 +125,16 @@ def dial_uri(value: str, region: str | None, scheme: str = "tel") -> str:
     """A tel: (or sms:) link for a published number.
 
     Full numbers become E.164 (+4930…); short numbers such as 116 111 cannot be dialled in
-    E.164 form, so they keep their national digits.
+    E.164 form, and numbers the library does not know are dialled as written: their digits.
     """
+    written = ("+" if value.strip().startswith("+") else "") + phonenumbers.normalize_digits_only(value)
     try:
         number = phonenumbers.parse(value, region or None)
     except phonenumbers.NumberParseException:
-        return f"{scheme}:{phonenumbers.normalize_digits_only(value)}"
+        return f"{scheme}:{written}"
     if phonenumbers.is_valid_number(number):
         return f"{scheme}:{phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)}"
-    return f"{scheme}:{phonenumbers.national_significant_number(number)}"
+    return f"{scheme}:{written}"
 
 
 def validate_time_zone(value: str) -> None:

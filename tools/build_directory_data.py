@@ -834,6 +834,7 @@ def add_channel(org: Organisation, record: Record, channel: dict) -> None:
     # Structured hours are left for curators (the sources give free text), except an explicit 24/7.
     channel.setdefault("always_open", channel["type"] == "phone" and bool(ALWAYS_OPEN_NOTE.search(channel["label"])))
     channel.setdefault("closed_on_public_holidays", False)
+    channel.setdefault("number_confirmed", False)  # only curators confirm numbers libphonenumber doesn't know
     channel.setdefault("opening_hours", [])
     identity = channel_identity(channel)
     existing = org.channel_keys.get(identity)

@@ -177,6 +177,7 @@ def test_import_export_import_round_trips_without_loss():
         "hours": "",
         "free": True,
         "country": "",
+        "number_confirmed": False,
         "always_open": False,
         "closed_on_public_holidays": True,
         "opening_hours": [{"day": 0, "opens": "14:00", "closes": "20:00"}],
@@ -201,3 +202,16 @@ def test_the_import_command_reports_a_bad_file_without_a_traceback(tmp_path):
         call_command("import_directory", file=str(source))
     with pytest.raises(CommandError, match="No such file"):
         call_command("import_directory", file=str(tmp_path / "missing.json"))
+
+
+@pytest.mark.django_db
+def test_a_confirmed_number_imports_and_dials():
+    confirmed = copy.deepcopy(DOCUMENT)
+    confirmed["organisations"][0]["countries"] = ["ZM"]
+    confirmed["organisations"][0]["channels"] = [{"type": "phone", "value": "116", "number_confirmed": True}]
+    import_document(confirmed)
+    assert Channel.objects.get(value="116").number_confirmed is True
+    unconfirmed = copy.deepcopy(confirmed)
+    unconfirmed["organisations"][0]["channels"][0]["number_confirmed"] = False
+    with pytest.raises(DirectoryImportError):
+        import_document(unconfirmed)

@@ -104,3 +104,20 @@ def test_queryset_answers_who_serves_what():
     published = Organisation.objects.published()
     assert list(published.serving("de").offering("report_csam")) == [national]
     assert list(published.worldwide().offering("remove_images")) == [worldwide]
+
+
+@pytest.mark.django_db
+def test_a_number_the_library_does_not_know_needs_a_curators_confirmation():
+    # Zambia's child helpline 116 is not in libphonenumber's data for ZM.
+    organisation = make_organisation(countries=("ZM",), channels=())
+    with pytest.raises(ValidationError):
+        Channel(organisation=organisation, type="phone", value="116").full_clean()
+    Channel(organisation=organisation, type="phone", value="116", number_confirmed=True).full_clean()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", ["call 116", "1", "<b>116</b>", "1" * 20])
+def test_a_confirmed_number_must_still_be_written_as_a_number(value):
+    organisation = make_organisation(countries=("ZM",), channels=())
+    with pytest.raises(ValidationError):
+        Channel(organisation=organisation, type="phone", value=value, number_confirmed=True).full_clean()

@@ -125,3 +125,11 @@ def test_routing_reads_with_a_fixed_number_of_queries(world, django_assert_num_q
     # Organisations (services, networks and countries folded in), channels, opening hours, emergency numbers.
     with django_assert_num_queries(4):
         route("DE", SITUATIONS["my-images"])
+
+
+def test_a_confirmed_number_is_dialled_as_written(world):
+    helpline = make_organisation(name="ZM helpline", kind="child_helpline", countries=("ZM",),
+                                 services=("support_child",), channels=())  # fmt: skip
+    helpline.channels.create(type="phone", value="116", number_confirmed=True)
+    listing = route("ZM", SITUATIONS["need-to-talk"]).steps[0].listings[0]
+    assert listing.links()[0]["href"] == "tel:116"
