@@ -53,6 +53,8 @@ from common import (
     HOST,
     PROJECT,
     PYTHON,
+    RESULTS_PAGES,
+    ROUTE_API_CALLS,
     SetupError,
     WrkResult,
     check_venv,
@@ -70,31 +72,8 @@ NGINX_SITE = PROJECT / "deploy" / "nginx" / "signpost.conf"
 SERVER_NAME = "localhost"  # what wrk and the checks ask nginx for (SNI and Host); resolves to 127.0.0.1
 REDIS_PY = "redis==8.1.0"  # Django's RedisCache needs it; installed aside if the venv lacks it
 
-# The load: results pages in several languages, national and worldwide-only countries, and the API.
-PATHS = [
-    "/",
-    "/help/de/csam-found/",
-    "/help/gb/my-images/",
-    "/fr/help/fr/grooming/",
-    "/uk/help/ua/sextortion/",
-    "/ar/help/eg/need-to-talk/",
-    "/de/help/at/told-me/",
-    "/es/help/mx/danger-now/",
-    "/it/help/it/advice/",
-    "/nl/help/be/own-thoughts/",
-    "/pl/help/pl/not-sure/",
-    "/pt/help/br/sextortion/",
-    "/ro/help/ro/csam-found/",
-    "/help/us/my-images/",
-    "/help/ke/need-to-talk/",
-    "/api/v1/route/?country=DE&situation=csam-found",
-    "/api/v1/route/?country=GB&situation=my-images",
-    "/api/v1/route/?country=FR&situation=grooming&lang=fr",
-    "/api/v1/route/?country=UA&situation=sextortion&lang=uk",
-    "/api/v1/route/?country=EG&situation=need-to-talk&lang=ar",
-    "/api/v1/route/?country=US&situation=danger-now",
-    "/api/v1/route/?country=BR&situation=told-me&lang=pt",
-]
+# The load: the start page, and the same results pages and API calls as the other benchmarks.
+PATHS = ["/", *RESULTS_PAGES, *ROUTE_API_CALLS]
 # Asked for only while PostgreSQL is down: never rendered before, so the app must build them from its
 # snapshot of the directory (Redis, or the server's file).
 OUTAGE_PATHS = [
