@@ -40,6 +40,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import phonenumbers
+import public_text
 from phonenumbers import shortnumberinfo
 
 try:
@@ -93,6 +94,7 @@ KIND_PRECEDENCE = (
     "child_helpline",
     "awareness_centre",
     "worldwide_service",
+    "directory",
 )
 
 # Default display order within a step (lower shows first).
@@ -104,13 +106,14 @@ KIND_PRIORITY = {
     "sic_helpline": 30,
     "awareness_centre": 50,
     "worldwide_service": 100,
+    "directory": 200,
 }
 
 # The order channels are listed in, per kind: report forms first where people report,
 # phones first where people call for help.
-REPORT_CHANNEL_ORDER = ("web_form", "phone", "sms", "chat", "email", "app", "website")
-HELPLINE_CHANNEL_ORDER = ("phone", "sms", "chat", "email", "web_form", "app", "website")
-OTHER_CHANNEL_ORDER = ("website", "web_form", "phone", "sms", "chat", "email", "app")
+REPORT_CHANNEL_ORDER = ("web_form", "phone", "sms", "whatsapp", "telegram", "chat", "email", "app", "website")
+HELPLINE_CHANNEL_ORDER = ("phone", "sms", "whatsapp", "telegram", "chat", "email", "web_form", "app", "website")
+OTHER_CHANNEL_ORDER = ("website", "web_form", "phone", "sms", "whatsapp", "telegram", "chat", "email", "app")
 CHANNEL_ORDER = {
     "hotline": REPORT_CHANNEL_ORDER,
     "reporting_portal": REPORT_CHANNEL_ORDER,
@@ -119,6 +122,7 @@ CHANNEL_ORDER = {
     "sic_helpline": HELPLINE_CHANNEL_ORDER,
     "awareness_centre": OTHER_CHANNEL_ORDER,
     "worldwide_service": OTHER_CHANNEL_ORDER,
+    "directory": OTHER_CHANNEL_ORDER,
 }
 
 SERVICES = (
@@ -168,9 +172,10 @@ SERVICE_FAMILY = {
 #   hotline / child-helpline record, whose kind then wins.
 GLOBAL_SERVICE_SERVICES = {
     "global_services.json:*:global_service:Take It Down": ["remove_images"],
-    # StopNCII is for images of adults: support for adults, never "remove_images" (that is
-    # for one's own images taken under 18; StopNCII itself sends those to Take It Down).
-    "global_services.json:*:global_service:StopNCII.org": ["support_adult"],
+    # StopNCII removes adults' own intimate images: "remove_images" for adults only (its
+    # audience), so routing never offers it to a child or for images taken under 18 (StopNCII
+    # itself sends those to Take It Down), and never as someone to talk to.
+    "global_services.json:*:global_service:StopNCII.org": ["remove_images"],
     "global_services.json:GB:global_service:Report Remove": ["remove_images"],
     "global_services.json:GB:global_service:Stop It Now! UK and Ireland helpline": ["prevention", "support_adult"],
     "global_services.json:IE:global_service:Stop It Now! UK and Ireland helpline": ["prevention", "support_adult"],
@@ -205,6 +210,22 @@ GLOBAL_SERVICE_SERVICES = {
         "support_child",
         "support_adult",
     ],
+}
+
+# Records that are directories of other services ("find your local hotline / helpline"), not a
+# service a person reports to or talks to: routing shows them only as a last "find your local
+# service" link in a worldwide fallback.
+DIRECTORY_RECORDS = {
+    "global_services.json:*:global_service:Child Helpline International",
+    "child_helplines_world.json:*:global_service:Child Helpline International",
+    "global_services.json:*:global_service:INHOPE - How to report",
+    "inhope_iwf.json:*:global_service:INHOPE",
+}
+
+# Audience decided by judgement where the research's "public" would offer a service to children.
+AUDIENCE_OVERRIDES = {
+    # StopNCII: "for adults (18+)" whose intimate images are shared without consent.
+    "global_services.json:*:global_service:StopNCII.org": ["adults"],
 }
 
 # Hotlines that are also the national route to the police for grooming and sextortion
@@ -310,6 +331,23 @@ MERGE_OVERRIDES = [
     ),
 ]
 
+MERGE_OVERRIDES += [
+    (
+        [
+            "inhope_iwf.json:DE:inhope_hotline:eco Beschwerdestelle",
+            "inhope_iwf.json:DE:inhope_hotline:FSM-Beschwerdestelle",
+        ],
+        "one joint complaints office of eco and FSM (internet-beschwerdestelle.de): the same report form",
+    ),
+    (
+        [
+            "inhope_iwf.json:NL:inhope_hotline:Offlimits – Meldpunt Kinderporno",
+            "police_reporting.json:NL:inhope_hotline:Meldpunt Kinderporno (Offlimits)",
+        ],
+        "one Dutch hotline, Meldpunt Kinderporno, run by Offlimits (formerly EOKM)",
+    ),
+]
+
 # Pairs that an automatic rule would merge but that are different services or organisations.
 NO_MERGE = [
     (
@@ -328,6 +366,10 @@ NO_MERGE = [
 
 # Entries that must not be published whatever their confidence, with the reason.
 FORCE_DRAFT = {
+    "global_services.json:*:global_service:ECPAT International": (
+        "ECPAT International is an advocacy network; it takes no reports and gives no advice to the public "
+        "(its national members are listed where the research found them)"
+    ),
     "police_reporting.json:*:police_report:INTERPOL - Crimes against children": (
         "the research says INTERPOL's pages offer no public reporting channel (the public should report to "
         "national police or hotlines), so it is not a place to send people to report"
@@ -550,6 +592,8 @@ class Record:
 
     @property
     def kind(self) -> str:
+        if self.ref in DIRECTORY_RECORDS:
+            return "directory"
         return KIND_MAP[self.data["kind"]]
 
     @property
@@ -592,6 +636,7 @@ def check_tables(records: list[Record]) -> None:
     """Every record named in a judgement table must exist (a renamed record must not be ignored)."""
     known = {record.ref for record in records}
     named = set(GLOBAL_SERVICE_SERVICES) | REPORT_POLICE_HOTLINES | set(FORCE_DRAFT) | set(FREE_PER_NOTES)
+    named |= DIRECTORY_RECORDS | set(AUDIENCE_OVERRIDES)
     for group, _reason in MERGE_OVERRIDES:
         named |= set(group)
     for first, second, _reason in NO_MERGE:
@@ -729,9 +774,10 @@ class Organisation:
     generated_notes: list[str] = field(default_factory=list)
     check_reasons: list[str] = field(default_factory=list)
     dropped: int = 0
-    # Addresses without a scheme that could not get https:// from their own record; decided
-    # once all records' channels are known (see settle_schemeless).
-    schemeless: list[tuple[str, str, Record]] = field(default_factory=list)
+    forced: bool = False
+    best_confidence: int = 0
+    fact_notes: list[str] = field(default_factory=list)
+    fact_confidences: list[str] = field(default_factory=list)
 
     @property
     def primary(self) -> Record:
@@ -752,39 +798,21 @@ class Organisation:
         self.needs_check(f"dropped {channel_type}")
 
 
-def https_source_host(record: Record, host: str) -> str:
-    """The host of one of the record's own https sources that is this host (with or without
-    a leading "www."), or "" if its sources never show the host on https."""
-    wanted = {host, host[4:] if host.startswith("www.") else "www." + host}
-    for url in record.data["source_urls"]:
-        if url.lower().startswith("https://") and host_of(url) in wanted:
-            return host_of(url)
-    return ""
-
-
 def usable_url(org: Organisation, record: Record, channel_type: str, value: str) -> str:
     """The address to publish for a research URL field, or "" (then it was dropped with a note).
 
-    An address without a scheme gets "https://" only if the record's own sources show that
-    host on https; otherwise it is left out for a curator to check rather than guessed.
+    An address printed without a scheme is linked as https://, as a browser does, and left to
+    the link checker (the note says so, so a curator knows where it came from).
     """
     value = value.strip()
     if not _HAS_SCHEME.match(value):
-        host = host_of(value)
-        source_host = https_source_host(record, host) if host else ""
-        if source_host:
-            candidate = "https://" + value
-            problem = url_problem(candidate)
-            if problem:
-                org.drop(channel_type, value, record, f"{problem} even with https://")
-                return ""
-            org.note(
-                f"Added https:// to {channel_type} '{value}' from {record.file} "
-                f"(the record's own sources show {source_host} on https)."
-            )
-            return candidate
-        org.schemeless.append((channel_type, value, record))
-        return ""
+        candidate = "https://" + value
+        problem = url_problem(candidate)
+        if problem:
+            org.drop(channel_type, value, record, f"{problem} even with https://")
+            return ""
+        org.note(f"Linked {channel_type} '{value}' from {record.file} as {candidate} (printed without a scheme).")
+        return candidate
     problem = url_problem(value)
     if problem:
         org.drop(channel_type, value, record, problem)
@@ -792,31 +820,10 @@ def usable_url(org: Organisation, record: Record, channel_type: str, value: str)
     return value
 
 
-def settle_schemeless(org: Organisation) -> None:
-    """Drop (with a note and a check) each address written without a scheme - unless another
-    record of the same organisation already gives exactly that address with its scheme, in
-    which case nothing is lost and there is nothing to check."""
-    listed = {url_identity(c["value"]): c["value"] for c in org.channels if c["type"] not in ("phone", "sms", "email")}
-    for channel_type, value, record in org.schemeless:
-        same = listed.get(url_identity("https://" + value)) or listed.get(url_identity("http://" + value))
-        if same:
-            org.note(
-                f"Left out {channel_type} '{value}' from {record.file}: written without http(s)://, and the "
-                f"same address is already listed from another source record as '{same}'."
-            )
-        else:
-            org.drop(
-                channel_type,
-                value,
-                record,
-                "written without http(s):// and the record's sources do not show this host on https",
-            )
-
-
 def channel_identity(channel: dict) -> tuple:
     """Two channels are the same if type, value (compared loosely) and country are."""
     value = channel["value"]
-    if channel["type"] in ("phone", "sms"):
+    if channel["type"] in ("phone", "sms", "whatsapp"):
         value = phone_identity(value)
     elif channel["type"] == "email":
         value = value.casefold()
@@ -825,16 +832,11 @@ def channel_identity(channel: dict) -> tuple:
     return (channel["type"], value, channel["country"])
 
 
-# A phone note that says, in so many words, that the line never closes.
-ALWAYS_OPEN_NOTE = re.compile(r"\b(24\s*/\s*7|24\s*x\s*7|24 hours a day)\b", re.IGNORECASE)
-
-
 def add_channel(org: Organisation, record: Record, channel: dict) -> None:
-    """Add a validated channel unless the same one is already there (then note any difference)."""
-    # Structured hours are left for curators (the sources give free text), except an explicit 24/7.
-    channel.setdefault("always_open", channel["type"] == "phone" and bool(ALWAYS_OPEN_NOTE.search(channel["label"])))
+    """Add a validated channel unless the same one is already there (then keep what each adds)."""
+    channel.setdefault("always_open", False)
     channel.setdefault("closed_on_public_holidays", False)
-    channel.setdefault("number_confirmed", False)  # only curators confirm numbers libphonenumber doesn't know
+    channel.setdefault("number_confirmed", False)
     channel.setdefault("opening_hours", [])
     identity = channel_identity(channel)
     existing = org.channel_keys.get(identity)
@@ -842,10 +844,14 @@ def add_channel(org: Organisation, record: Record, channel: dict) -> None:
         org.channel_keys[identity] = channel
         org.channels.append(channel)
         return
-    if existing["value"] != channel["value"] or existing["label"] != channel["label"]:
-        detail = f" with note '{channel['label']}'" if channel["label"] else ""
+    existing["label"] = existing["label"] or channel["label"]
+    existing["free"] = existing["free"] if existing["free"] is not None else channel["free"]
+    existing["always_open"] = existing["always_open"] or channel["always_open"]
+    existing["number_confirmed"] = existing["number_confirmed"] or channel["number_confirmed"]
+    existing["opening_hours"] = existing["opening_hours"] or channel["opening_hours"]
+    if existing["value"] != channel["value"]:
         org.note(
-            f"Same {channel['type']} also given by {record.file} as '{channel['value']}'{detail}; "
+            f"Same {channel['type']} also given by {record.file} as '{channel['value']}'; "
             f"kept once as '{existing['value']}'."
         )
 
@@ -857,26 +863,84 @@ def channel_region(org: Organisation, channel_country: str) -> str | None:
     return org.countries[0] if len(org.countries) == 1 else None
 
 
-def add_phone_like(org: Organisation, record: Record, channel_type: str, value: str, label: str) -> None:
-    """Validate a phone or SMS number the way the importer will and add it, or drop it."""
+_PLAIN_NUMBER = re.compile(r"^\+?[0-9(][0-9 ().-]{0,24}$")
+
+
+def plain_number_problem(value: str) -> str:
+    """Why the importer would not take this as a number written with digits ("" if it would)."""
+    digits = sum(character.isdigit() for character in value)
+    if not _PLAIN_NUMBER.match(value) or not 2 <= digits <= 15:
+        return "not written as a phone number (digits, spaces, dashes)"
+    return ""
+
+
+def printed_digits(value: str) -> str:
+    """The number as digits: a vanity spelling ("1-800-4-A-CHILD (1-800-422-4453)") gives the digits
+    the source prints beside it; a spelling with letters and no digits beside it gives ""."""
     value = value.strip()
-    country = record.country if (len(org.countries) > 1 and record.country != "*") else ""
-    problem = phone_problem(value, channel_region(org, country))
-    if problem:
-        org.drop(channel_type, value, record, problem)
+    if not re.search(r"[A-Za-z]", value):
+        return value
+    beside = re.findall(r"\(([+\d][\d ().-]*\d)\)", value)
+    return beside[0].strip() if len(beside) == 1 else ""
+
+
+def add_phone_like(org: Organisation, record: Record, channel_type: str, value: str, note: str) -> None:
+    """Validate a phone, SMS or WhatsApp number the way the importer will and add it, or drop it.
+
+    A number the sources print is published even where libphonenumber does not know it (new
+    short numbers are its most common gap), marked as confirmed by the source: the library's
+    opinion is a warning for curators (in the notes), never a veto. Only a low-confidence
+    record's unknown number is left out for a curator.
+    """
+    value = value.strip()
+    note = (note or "").strip()
+    text = public_text.channel_text(note)
+    if note and note != text.label:
+        org.note(f"Note on {channel_type} '{value}' from {record.file} (not public): {note}")
+    if text.not_for_calling:
+        org.note(f"Left out {channel_type} '{value}' from {record.file}: not a number for the public ({note}).")
         return
+    number = printed_digits(value)
+    if not number:
+        org.drop(channel_type, value, record, "spelled with letters and no digits printed beside it")
+        return
+    if number != value:
+        org.note(f"Took the digits printed beside '{value}' from {record.file}: {number}.")
+    country = record.country if (len(org.countries) > 1 and record.country != "*") else ""
+    region = channel_region(org, country)
+    problem = phone_problem(number, region)
+    confirmed = False
+    if problem:
+        plain = plain_number_problem(number)
+        if plain or record.confidence_rank == CONFIDENCE_RANK["low"] or not region and not number.startswith("+"):
+            org.drop(channel_type, value, record, plain or problem)
+            return
+        confirmed = True
+        org.note(
+            f"Published {channel_type} '{number}' as {record.file}'s sources print it, although libphonenumber "
+            f"does not know it ({problem}): marked as confirmed by the source."
+        )
+        if record.confidence_rank == CONFIDENCE_RANK["medium"]:
+            org.needs_check("number libphonenumber does not know, from a secondary source")
     add_channel(
         org,
         record,
         {
             "type": channel_type,
-            "value": value,
-            "label": label,
+            "value": number,
+            "label": text.label,
             "hours": "",
-            "free": True if says_free(label) else None,
+            "free": text.free,
             "country": country,
+            "always_open": text.always_open and channel_type != "sms",
+            "number_confirmed": confirmed,
+            "opening_hours": text.periods if channel_type != "sms" else [],
         },
     )
+
+
+def is_whatsapp(note: str) -> bool:
+    return "whatsapp" in (note or "").casefold()
 
 
 def add_record_channels(org: Organisation, record: Record) -> None:
@@ -891,16 +955,25 @@ def add_record_channels(org: Organisation, record: Record) -> None:
     if website and (not report or url_identity(report) != url_identity(website) or is_homepage(website)):
         add_channel(org, record, url_channel("website", website))
     for phone in data["phones"]:
-        add_phone_like(org, record, "phone", phone["number"], phone.get("note", ""))
-    if data["sms"]:
-        number, why_not = sms_short_code(data["sms"])
-        if number:
-            label = "" if number == data["sms"].strip() else data["sms"].strip()
-            add_phone_like(org, record, "sms", number, label)
+        note = phone.get("note", "")
+        if is_whatsapp(note):
+            # A WhatsApp number is messaged in the app, never dialled: its own channel type.
+            add_phone_like(org, record, "whatsapp", phone["number"], re.sub(r"(?i)whatsapp[:,;]?\s*", "", note))
         else:
-            org.note(f"Left out sms '{data['sms']}' from {record.file}: {why_not}.")
-            if "WhatsApp" not in why_not:
-                org.needs_check("unclear sms")
+            add_phone_like(org, record, "phone", phone["number"], note)
+    if data["sms"]:
+        sms = data["sms"].strip()
+        whatsapp = re.fullmatch(r"(?i)whatsapp:?\s*(\+?[\d][\d \-]*\d)", sms)
+        if whatsapp:
+            add_phone_like(org, record, "whatsapp", whatsapp.group(1), "")
+        else:
+            number, why_not = sms_short_code(sms)
+            if number:
+                add_phone_like(org, record, "sms", number, "" if number == sms else sms)
+            else:
+                org.note(f"Left out sms '{data['sms']}' from {record.file}: {why_not}.")
+                if "WhatsApp" not in why_not:
+                    org.needs_check("unclear sms")
     if data["chat_url"]:
         chat = usable_url(org, record, "chat", data["chat_url"])
         if chat:
@@ -959,8 +1032,18 @@ def record_services(record: Record) -> list[str]:
         services = ["support_child", "support_adult", "advice"]
     elif kind == "sic_awareness":
         services = ["advice"]
-    else:
+    elif record.ref in GLOBAL_SERVICE_SERVICES:
         services = list(GLOBAL_SERVICE_SERVICES[record.ref])
+    else:
+        # A national service from a checked fact: what it does, read from its "handles".
+        handles = set(record.data["handles"])
+        services = ["report_csam"] if "csam" in handles else []
+        if "self_generated" in handles:
+            services.append("remove_images")
+        if "support" in handles and audience & {"children", "young_people"}:
+            services.append("support_child")
+        if "support" in handles and audience & {"parents", "public", "adults"}:
+            services.append("support_adult")
     if record.ref in REPORT_POLICE_HOTLINES:
         services.append("report_police")
     return services
@@ -988,6 +1071,25 @@ def merged_hours(org: Organisation) -> str:
         elif text != hours:
             org.note(f"Hours also given by {record.file} as '{text}'.")
     return hours
+
+
+def public_hours(org: Organisation, channels: list[dict]) -> str:
+    """The organisation's public opening hours; where the sources state them plainly and it has
+    one phone line, they become that line's weekly hours (so the page can say "open now")."""
+    research = merged_hours(org)
+    text, periods, always_open = public_text.public_hours(research)
+    if research and text != research:
+        org.note(f"Hours as the sources give them (not public): {research}")
+    if research and not text:
+        org.needs_check("opening hours unclear")
+    phones = [channel for channel in channels if channel["type"] == "phone"]
+    if (periods or always_open) and len(phones) == 1:
+        phone = phones[0]
+        if not phone["always_open"] and not phone["opening_hours"]:
+            phone["always_open"] = always_open
+            phone["opening_hours"] = periods or []
+        return ""
+    return text
 
 
 def merged_name_en(org: Organisation, name: str) -> str:
@@ -1043,7 +1145,6 @@ def build_organisation(group: list[Record], merge_reasons: list[str]) -> tuple[d
     kind = primary.kind
     for record in group:
         add_record_channels(org, record)
-    settle_schemeless(org)
     order = CHANNEL_ORDER[kind]
     channels = sorted(without_form_pages(org.channels), key=lambda channel: order.index(channel["type"]))
 
@@ -1054,7 +1155,10 @@ def build_organisation(group: list[Record], merge_reasons: list[str]) -> tuple[d
     for record in group:
         services += record_services(record)
         networks += record.data["networks"]
-        audience += [AUDIENCE_MAP.get(item, item) for item in record.data["audience"]]
+        if record.ref in AUDIENCE_OVERRIDES:
+            audience += AUDIENCE_OVERRIDES[record.ref]
+        else:
+            audience += [AUDIENCE_MAP.get(item, item) for item in record.data["audience"]]
         languages += [code for code in record.data["languages"] if _LANGUAGE_CODE.match(code)]
         bad_codes = [code for code in record.data["languages"] if not _LANGUAGE_CODE.match(code)]
         if bad_codes:
@@ -1085,7 +1189,7 @@ def build_organisation(group: list[Record], merge_reasons: list[str]) -> tuple[d
         org.needs_check("kept as draft by judgement")
 
     anonymous = merged_anonymous(org)
-    hours = merged_hours(org)
+    hours = public_hours(org, channels)
     last_checked = merged_last_checked(org)
     publishable = (
         channels and (org.countries or org.worldwide) and best_confidence != CONFIDENCE_RANK["low"] and not forced
@@ -1096,8 +1200,8 @@ def build_organisation(group: list[Record], merge_reasons: list[str]) -> tuple[d
         notes.append("Merged from: " + "; ".join(record.describe() for record in group) + ".")
         notes += [f"Merge reason: {reason}" for reason in merge_reasons]
     notes += org.generated_notes
-    if org.check_reasons:
-        notes.append("Needs check: " + ", ".join(org.check_reasons) + ".")
+    org.forced = bool(forced)
+    org.best_confidence = best_confidence
 
     entry = {
         "key": "",  # set once all organisations are known (keys must be unique)
@@ -1126,6 +1230,31 @@ def build_organisation(group: list[Record], merge_reasons: list[str]) -> tuple[d
         "time_zone": "",
     }
     return entry, org
+
+
+def finish_organisation(entry: dict, org: Organisation) -> None:
+    """Status, "needs check" and internal notes, once the research and the checked facts are in."""
+    applied = set(org.fact_confidences)
+    if "high" in applied and not applied & {"medium", "low"}:
+        # A first-hand check of the entry this month answers the research's doubts about dates,
+        # missing numbers and second-hand facts; other doubts (hours, anonymity …) stay.
+        resolved = {"no source date", "no usable channel", "dropped phone", "dropped sms", "low confidence"}
+        resolved |= {"second-hand facts to verify", "number libphonenumber does not know, from a secondary source"}
+        org.check_reasons = [reason for reason in org.check_reasons if reason not in resolved]
+    if "medium" in applied:
+        org.needs_check("checked facts from a secondary source")
+    if not entry["channels"]:
+        org.needs_check("no usable channel")
+    confident = org.best_confidence != CONFIDENCE_RANK["low"] or applied & {"high", "medium"}
+    if entry["status"] != "archived":
+        publishable = entry["channels"] and (entry["countries"] or entry["worldwide"]) and confident
+        entry["status"] = "published" if publishable and not org.forced else "draft"
+    notes = [entry["internal_notes"]] if entry["internal_notes"] else []
+    notes += org.fact_notes
+    if org.check_reasons:
+        notes.append("Needs check: " + ", ".join(org.check_reasons) + ".")
+    entry["internal_notes"] = "\n".join(notes)
+    entry["needs_check"] = bool(org.check_reasons)
 
 
 def key_base(entry: dict, primary: Record) -> str:
@@ -1256,10 +1385,310 @@ def build_emergency(record: dict) -> tuple[dict, list[str]]:
     return entry, reasons
 
 
+# Checked facts ----------------------------------------------------------------------------------
+# Facts checked against public sources after the research (shared/data/verified/ and the
+# project's own tools/facts/), each about one value of one organisation or emergency row. See
+# shared/data/verified/FORMAT.md. They are applied after the research is built, so the research
+# files stay as they were read and every change is traceable to a fact and its sources.
+
+VERIFIED_DATE = "2026-12-01"  # the month the facts were checked
+FACT_CHANNEL_TYPES = ("phone", "sms", "whatsapp", "telegram", "chat", "web_form", "website", "email", "app")
+EMERGENCY_FIELDS = {
+    "emergency_general": "general",
+    "emergency_police": "police",
+    "emergency_ambulance": "ambulance",
+    "emergency_fire": "fire",
+}
+
+# Organisations merged into another since an earlier build: facts naming the old key apply to
+# the merged one, and the old key is shipped archived so that an import retires the old row.
+KEY_ALIASES = {
+    "de-fsm-beschwerdestelle": "de-eco-beschwerdestelle",
+    "nl-meldpunt-kinderporno-offlimits": "nl-offlimits-meldpunt-kinderporno",
+}
+
+# Facts not applied, by judgement: (key, field, value) -> why. Mostly numbers that the checked
+# sources show belong to another organisation, or lines for adults that must not appear on a
+# child helpline's card; they stay in the entry's internal notes.
+SKIP_FACTS = {
+    ("ph-philippine-national-police-anti-cybercrime-group-pnp-acg-and-women-and-children-protection-center",
+     "phone", "(02) 523-8231 to 38 local 3454 to 3455"): "the NBI's number, not the PNP's, and not one dialable value",
+    ("ph-philippine-national-police-anti-cybercrime-group-pnp-acg-and-women-and-children-protection-center",
+     "phone", "(02) 524-82-16"): "the DOJ Office of Cybercrime's number, not the PNP's",
+    ("ph-philippine-national-police-anti-cybercrime-group-pnp-acg-and-women-and-children-protection-center",
+     "phone", "1343"): "the CFO/IACAT anti-trafficking line, not the PNP's",
+    ("ph-philippine-national-police-anti-cybercrime-group-pnp-acg-and-women-and-children-protection-center",
+     "phone", "1383"): "CWC's Makabata helpline, which has its own entry",
+    ("bn-talian-anak-121", "phone", "141"): "JAPEM's general welfare line, not the child helpline",
+    ("na-lifeline-childline-namibia", "phone", "106"): "the gender-based violence line for adults, not the child line",
+    ("zm-lifeline-childline-zambia-childline-116", "phone", "933"): "Lifeline 933 for adults, not the child line",
+    ("ci-allo-enfant-en-detresse-116", "phone", "1308"): "the gender-based violence line, not the child line",
+}  # fmt: skip
+
+
+@dataclass
+class Fact:
+    file: str
+    index: int
+    data: dict
+
+    def __getattr__(self, name: str):
+        try:
+            return self.data[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def describe(self) -> str:
+        return f"{self.file} #{self.index}"
+
+    def note(self, text: str = "") -> str:
+        value = f" '{self.data['value']}'" if self.data["value"] else ""
+        detail = f" {text}" if text else ""
+        notes = f" {self.data['notes'].strip()}" if self.data["notes"].strip() else ""
+        return (
+            f"[checked {self.file}, {self.data['confidence']}] {self.data['field']}{value} "
+            f"{self.data['verdict']}.{detail}{notes}"
+        )
+
+
+def load_facts(folders: list[Path]) -> list[Fact]:
+    """Every fact of every *.json array in the folders, in file order."""
+    facts = []
+    for folder in folders:
+        for path in sorted(folder.glob("*.json")):
+            for index, data in enumerate(json.loads(path.read_text(encoding="utf-8"))):
+                facts.append(Fact(f"{folder.name}/{path.name}", index, data))
+    return facts
+
+
+def fact_sources(entry: dict, fact: Fact) -> None:
+    for url in fact.source_urls:
+        if url not in entry["source_urls"] and not url_problem(url):
+            entry["source_urls"].append(url)
+
+
+def fact_channel(entry: dict, org: Organisation, fact: Fact) -> tuple[dict | None, str]:
+    """The channel a fact describes, validated as the importer will; or None and why not."""
+    channel_type = fact.field
+    value = fact.value.strip()
+    if channel_type == "sms" and is_whatsapp(fact.label):
+        channel_type = "whatsapp"
+    text = public_text.channel_text(fact.label)
+    channel = {"type": channel_type, "value": value, "label": text.label, "hours": "", "free": text.free,
+               "country": "", "always_open": False, "closed_on_public_holidays": False,
+               "number_confirmed": False, "opening_hours": []}  # fmt: skip
+    if channel_type in ("phone", "sms", "whatsapp"):
+        number = printed_digits(value)
+        if not number:
+            return None, "spelled with letters and no digits printed beside it"
+        region = entry["countries"][0] if len(entry["countries"]) == 1 else None
+        if region is None and fact.country != "*":
+            region = fact.country
+        if len(entry["countries"]) > 1 and fact.country in entry["countries"]:
+            channel["country"] = fact.country
+        problem = phone_problem(number, region)
+        if problem:
+            plain = plain_number_problem(number)
+            if plain or (not region and not number.startswith("+")):
+                return None, plain or problem
+            channel["number_confirmed"] = True
+        channel["value"] = number
+        if channel_type != "sms":
+            channel["always_open"] = text.always_open
+            channel["opening_hours"] = text.periods
+    elif channel_type == "email":
+        problem = email_problem(value)
+        if problem:
+            return None, problem
+    else:
+        if not _HAS_SCHEME.match(value):
+            value = "https://" + value
+        problem = url_problem(value)
+        if problem:
+            return None, problem
+        channel["value"] = value
+    return channel, ""
+
+
+def apply_channel_fact(entry: dict, org: Organisation, fact: Fact) -> str:
+    """Apply one channel fact; returns what was done (for the notes)."""
+    if fact.verdict == "closed":
+        gone = [c for c in entry["channels"] if c["type"] == fact.field and c["value"] == fact.value.strip()]
+        for channel in gone:
+            entry["channels"].remove(channel)
+        return "Removed: the service says it no longer works." if gone else "Not listed: nothing to remove."
+    channel, why_not = fact_channel(entry, org, fact)
+    if channel is None:
+        org.needs_check("checked fact not applied")
+        return f"Not applied: {why_not}."
+    if fact.verdict == "corrected" and fact.shipped_value:
+        old = printed_digits(fact.shipped_value) or fact.shipped_value
+        entry["channels"] = [
+            c for c in entry["channels"]
+            if not (c["type"] == channel["type"] and channel_identity({**c, "value": c["value"]})
+                    == channel_identity({**c, "value": old}))
+        ]  # fmt: skip
+    identity = channel_identity(channel)
+    for existing in entry["channels"]:
+        if channel_identity(existing) == identity:
+            existing["number_confirmed"] = existing["number_confirmed"] or channel["number_confirmed"]
+            existing["label"] = existing["label"] or channel["label"]
+            if existing["free"] is None:
+                existing["free"] = channel["free"]
+            if not existing["opening_hours"] and not existing["always_open"]:
+                existing["always_open"] = channel["always_open"]
+                existing["opening_hours"] = channel["opening_hours"]
+            return "Confirmed the listed value."
+    order = CHANNEL_ORDER.get(entry["kind"], OTHER_CHANNEL_ORDER)
+    entry["channels"].append(channel)
+    entry["channels"].sort(key=lambda c: order.index(c["type"]))
+    confirmed = " (libphonenumber does not know it: published as the source prints it)"
+    return "Added" + (confirmed if channel["number_confirmed"] else "") + "."
+
+
+def apply_organisation_fact(entry: dict, org: Organisation, fact: Fact) -> str:
+    if fact.field in FACT_CHANNEL_TYPES:
+        return apply_channel_fact(entry, org, fact)
+    if fact.field == "name":
+        if fact.value and fact.value != entry["name"]:
+            old = entry["name"]
+            entry["name"] = fact.value
+            return f"Name was '{old}'."
+        return "Name as listed."
+    if fact.field == "status":
+        if fact.verdict == "closed":
+            entry["status"] = "archived"
+            return "Archived: the service is closed."
+        if "INHOPE" in fact.value and "INHOPE" not in entry["networks"]:
+            entry["networks"] = sorted({*entry["networks"], "INHOPE"})
+            return "Added the INHOPE network."
+        return "Status confirmed."
+    org.needs_check("checked fact not applied")
+    return f"Not applied: unknown field {fact.field!r}."
+
+
+def apply_emergency_fact(emergency: dict[str, dict], fact: Fact) -> None:
+    entry = emergency.get(fact.country)
+    name = EMERGENCY_FIELDS[fact.field]
+    if entry is None:
+        raise SystemExit(f"{fact.describe()}: no emergency row for {fact.country}")
+    value = fact.value.strip()
+    if fact.confidence == "low":
+        entry["needs_check"] = True
+        entry["notes"] += "\n" + fact.note("Not applied (low confidence): for a curator.")
+        return
+    if fact.verdict == "closed":
+        if entry[name] == value:
+            entry[name] = ""
+        entry["other"] = [item for item in entry["other"] if item["number"].strip() != value]
+        entry["notes"] += "\n" + fact.note("Removed.")
+    else:
+        if not _EMERGENCY_NUMBER.match(value):
+            raise SystemExit(f"{fact.describe()}: {value!r} is not an emergency number")
+        entry[name] = value
+        # The number was listed under "other" without its service: now it has its field.
+        entry["other"] = [item for item in entry["other"] if item["number"].strip() != value]
+        entry["notes"] += "\n" + fact.note(f"Set as {name}.")
+    for url in fact.source_urls:
+        if url not in entry["source_urls"] and not url_problem(url):
+            entry["source_urls"].append(url)
+    if fact.confidence == "high":
+        entry["last_checked"] = max(entry["last_checked"], VERIFIED_DATE)
+    else:
+        entry["needs_check"] = True
+    entry["notes"] = entry["notes"].strip()
+
+
+def new_organisation(fact: Fact) -> tuple[dict, Organisation]:
+    """A new organisation from a fact's research-format record."""
+    record = {
+        "name_en": "", "networks": [], "website": "", "report_url": "", "phones": [], "sms": "", "chat_url": "",
+        "email": "", "languages": [], "hours": "", "audience": [], "handles": [], "anonymous": None,
+        "source_urls": [], "source_date": "", "confidence": fact.confidence, "notes": "",
+        **fact.record,
+    }  # fmt: skip
+    record["source_urls"] = list(dict.fromkeys([*record["source_urls"], *fact.source_urls]))
+    research = Record(fact.file, fact.index, record)
+    entry, org = build_organisation([research], [])
+    lines = [f"New organisation from {fact.describe()}.", entry["internal_notes"]]
+    entry["internal_notes"] = "\n".join(line for line in lines if line)
+    return entry, org
+
+
+def apply_facts(built: list[tuple[dict, Organisation]], emergency: list[dict], facts: list[Fact]) -> dict:
+    """Apply every checked fact; returns counts for the summary."""
+    by_key = {entry["key"]: (entry, org) for entry, org in built}
+    emergency_by_country = {entry["country"]: entry for entry in emergency}
+    counts = collections.Counter()
+    for fact in facts:
+        if fact.field in EMERGENCY_FIELDS:
+            apply_emergency_fact(emergency_by_country, fact)
+            counts["emergency"] += 1
+            continue
+        if fact.field == "new_organisation":
+            entry, org = new_organisation(fact)
+            base = key_base(entry, org.primary)
+            key, number = base, 2
+            while key in by_key:
+                key, number = f"{base}-{number}", number + 1
+            entry["key"] = key
+            by_key[key] = (entry, org)
+            built.append((entry, org))
+            if fact.confidence == "low":
+                org.forced = True
+                org.note("Kept as draft: a low-confidence fact, for a curator to check.")
+            org.fact_confidences.append(fact.confidence)
+            counts["new organisation"] += 1
+            continue
+        key = KEY_ALIASES.get(fact.key, fact.key)
+        if key not in by_key:
+            raise SystemExit(f"{fact.describe()}: no organisation with key {fact.key!r}")
+        entry, org = by_key[key]
+        skip = SKIP_FACTS.get((fact.key, fact.field, fact.value))
+        if skip:
+            org.fact_notes.append(fact.note(f"Not applied, by judgement: {skip}."))
+            counts["skipped"] += 1
+            continue
+        if fact.confidence == "low":
+            org.fact_notes.append(fact.note("Not applied (low confidence): for a curator to check."))
+            org.needs_check("low-confidence checked fact")
+            counts["low confidence"] += 1
+            continue
+        result = apply_organisation_fact(entry, org, fact)
+        fact_sources(entry, fact)
+        org.fact_notes.append(fact.note(result))
+        org.fact_confidences.append(fact.confidence)
+        if fact.confidence == "high":
+            entry["last_checked"] = max(entry["last_checked"] or "", VERIFIED_DATE)
+        counts["applied"] += 1
+    return dict(counts)
+
+
+def tombstone(old: str, entry: dict) -> dict:
+    """An archived row for a key merged into `entry`, so that importing the file retires the old row."""
+    empty = {name: [] if isinstance(value, list) else None for name, value in entry.items()}
+    return {
+        **empty,
+        "key": old,
+        "name": f"Merged into {entry['name']}",
+        "name_en": "",
+        "kind": entry["kind"],
+        "hours": "",
+        "description": "",
+        "worldwide": False,
+        "status": "archived",
+        "needs_check": False,
+        "checked_by": "",
+        "internal_notes": f"Merged into {entry['key']}; kept archived so that importing this file retires the old row.",
+        "priority": entry["priority"],
+        "time_zone": "",
+    }
+
+
 # Main -----------------------------------------------------------------------------------------
 
 
-def build(source: Path) -> tuple[dict, dict]:
+def build(source: Path, fact_folders: list[Path]) -> tuple[dict, dict]:
     """The whole document and a summary of what was done."""
     records = load_records(source)
     check_tables(records)
@@ -1267,7 +1696,6 @@ def build(source: Path) -> tuple[dict, dict]:
 
     built = [build_organisation(group, reasons) for group, reasons in plan.groups]
     assign_keys(built)
-    built.sort(key=lambda item: item[0]["key"])
 
     emergency_records = json.loads((source / EMERGENCY_FILE).read_text(encoding="utf-8"))
     emergency = []
@@ -1277,6 +1705,13 @@ def build(source: Path) -> tuple[dict, dict]:
         emergency.append(entry)
         emergency_reasons.update(reasons)
 
+    fact_counts = apply_facts(built, emergency, load_facts(fact_folders))
+    for entry, org in built:
+        finish_organisation(entry, org)
+    by_key = {entry["key"]: entry for entry, _org in built}
+    built += [(tombstone(old, by_key[new]), None) for old, new in KEY_ALIASES.items()]
+    built.sort(key=lambda item: item[0]["key"])
+
     document = {"organisations": [entry for entry, _org in built], "emergency_numbers": emergency}
     summary = {
         "records": len(records),
@@ -1284,14 +1719,16 @@ def build(source: Path) -> tuple[dict, dict]:
         "plan": plan,
         "emergency": emergency,
         "emergency_reasons": emergency_reasons,
+        "facts": fact_counts,
     }
     return document, summary
 
 
 def print_summary(summary: dict) -> None:
     """A short report for the person running the converter."""
-    built = summary["built"]
+    built = [(entry, org) for entry, org in summary["built"] if org is not None]  # tombstones have none
     organisations = [entry for entry, _org in built]
+    print(f"Checked facts: {summary['facts']}")
     print(
         f"Research records read: {summary['records']} organisation records, "
         f"{len(summary['emergency'])} emergency-number records."
@@ -1350,9 +1787,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--source", type=Path, required=True, help="folder with the research JSON files")
     parser.add_argument("--out", type=Path, required=True, help="the directory file to write")
+    parser.add_argument(
+        "--facts",
+        type=Path,
+        action="append",
+        help="a folder of checked facts (verified/FORMAT.md) to apply; repeatable "
+        "(default: SOURCE/verified and tools/facts)",
+    )
     args = parser.parse_args(argv)
+    folders = args.facts or [args.source / "verified", Path(__file__).resolve().parent / "facts"]
 
-    document, summary = build(args.source)
+    document, summary = build(args.source, [folder for folder in folders if folder.is_dir()])
     text = json.dumps(document, ensure_ascii=False, indent=1) + "\n"
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text, encoding="utf-8")
