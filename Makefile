@@ -6,18 +6,23 @@ POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/signpost_ci
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-postgres lint format venv data messages clean
+.PHONY: run test test-postgres lint format venv system data messages clean
 
 run: $(STAMP)
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DJANGO_DEBUG=1 $(BIN)/python manage.py import_directory
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: $(STAMP)
+# The whole suite. It needs Chromium, PostgreSQL's server and fonts: installed first (as root),
+# or `make test` stops at once with the exact command to run.
+test: system $(STAMP)
 	$(BIN)/pytest
 
+system:
+	@tools/system-packages
+
 # The same suite against PostgreSQL (pytest-django creates and drops a throwaway test database).
-test-postgres: $(STAMP)
+test-postgres: system $(STAMP)
 	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest --create-db
 
 lint: $(STAMP)

@@ -1,5 +1,6 @@
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_static.models import StaticDevice
@@ -62,3 +63,11 @@ def admin_client(db, admin_user):
 def shipped_directory(db):
     """The real directory, as `make run` loads it."""
     return import_file()
+
+
+@pytest.fixture(scope="module")
+def shipped(django_db_setup, django_db_blocker):
+    """Import the shipped directory once for a test module, and roll it back afterwards."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield import_file()
+        transaction.set_rollback(True)

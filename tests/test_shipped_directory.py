@@ -3,21 +3,12 @@
 import json
 
 import pytest
-from django.db import transaction
 from django_countries import countries
 
 from directory.importing import SHIPPED_FILE, export_document, import_file
 from directory.models import EmergencyNumber, Organisation
 from reporting.routing import route
 from reporting.situations import SITUATIONS
-
-
-@pytest.fixture(scope="module")
-def shipped(django_db_setup, django_db_blocker):
-    """Import the shipped file once for this module, and roll it back afterwards."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        yield import_file()
-        transaction.set_rollback(True)
 
 
 def test_the_shipped_file_publishes_the_researched_directory(shipped, db):
