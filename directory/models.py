@@ -12,6 +12,7 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from directory import validation
+from directory.labels import validate_public_label
 
 
 class ServiceSlug(models.TextChoices):
@@ -80,6 +81,9 @@ class Kind(models.TextChoices):
     AWARENESS_CENTRE = "awareness_centre", _("Awareness centre")
     POLICE = "police", _("Police or law-enforcement reporting")
     WORLDWIDE_SERVICE = "worldwide_service", _("Worldwide service")
+    # A list of local services (INHOPE's hotlines, CHI's helpline finder): only ever a last
+    # "find your local service" link, never a place to report or talk.
+    DIRECTORY = "directory", _("Directory of local services")
 
 
 class Status(models.TextChoices):
@@ -137,7 +141,12 @@ class Organisation(models.Model):
     anonymous = models.BooleanField(
         null=True, blank=True, help_text=_("One can stay anonymous (only if the source says so).")
     )
-    hours = models.CharField(_("opening hours"), max_length=500, blank=True)
+    hours = models.CharField(
+        _("opening hours"),
+        max_length=500,
+        blank=True,
+        help_text=_("Shown to the public, as written: short, no sources or remarks (those go in the internal notes)."),
+    )
     description = models.TextField(blank=True, help_text=_("Shown to the public."))
     worldwide = models.BooleanField(default=False, help_text=_("Serves people in every country."))
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
@@ -228,6 +237,8 @@ class ChannelType(models.TextChoices):
     WEB_FORM = "web_form", _("Report form")
     WEBSITE = "website", _("Website")
     APP = "app", _("App")
+    WHATSAPP = "whatsapp", _("WhatsApp")
+    TELEGRAM = "telegram", _("Telegram")
 
 
 class Channel(models.Model):
@@ -235,14 +246,28 @@ class Channel(models.Model):
 
     Type = ChannelType
 
-    PHONE_TYPES = (Type.PHONE, Type.SMS)
-    URL_TYPES = (Type.CHAT, Type.WEB_FORM, Type.WEBSITE, Type.APP)
+    # Numbers (WhatsApp is messaged in the app, never dialled, but its value is a number).
+    PHONE_TYPES = (Type.PHONE, Type.SMS, Type.WHATSAPP)
+    URL_TYPES = (Type.CHAT, Type.WEB_FORM, Type.WEBSITE, Type.APP, Type.TELEGRAM)
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="channels")
     type = models.CharField(max_length=10, choices=Type.choices)
     value = models.CharField(max_length=500, help_text=_("The number, address or link, exactly as published."))
-    label = models.CharField(max_length=300, blank=True)
-    hours = models.CharField(_("opening hours"), max_length=300, blank=True)
+    label = models.CharField(
+        max_length=300,
+        blank=True,
+        validators=[validate_public_label],
+        help_text=_(
+            "Shown to the public next to the button: a few words a person needs, such as “for parents”. "
+            "Sources, years and doubts go in the organisation's internal notes."
+        ),
+    )
+    hours = models.CharField(
+        _("opening hours"),
+        max_length=300,
+        blank=True,
+        help_text=_("Shown to the public. Prefer the weekly hours (so the page can say “open now”)."),
+    )
     free = models.BooleanField(null=True, blank=True)
     country = CountryField(
         blank=True,

@@ -55,7 +55,7 @@ def parse_phone_number(value: str, region: str | None) -> phonenumbers.PhoneNumb
     )
 
 
-_PLAIN_NUMBER = re.compile(r"^\+?[0-9][0-9 ().-]{0,24}$")
+_PLAIN_NUMBER = re.compile(r"^\+?[0-9(][0-9 ().-]{0,24}$")
 
 
 def validate_plain_number(value: str) -> None:
@@ -153,3 +153,32 @@ def validate_origin(value: str) -> None:
         raise ValidationError(
             _("Give only the https address of the site, such as https://www.school.example"), code="invalid_origin"
         )
+
+
+def whatsapp_uri(value: str, region: str | None) -> str:
+    """A link that opens a chat with this number in WhatsApp (wa.me takes the international digits)."""
+    try:
+        number = phonenumbers.parse(value, region or None)
+        digits = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164).lstrip("+")
+    except phonenumbers.NumberParseException:
+        digits = phonenumbers.normalize_digits_only(value)
+    return f"https://wa.me/{digits}"
+
+
+NOT_FROM_ABROAD = {
+    phonenumbers.PhoneNumberType.TOLL_FREE,
+    phonenumbers.PhoneNumberType.SHARED_COST,
+    phonenumbers.PhoneNumberType.PREMIUM_RATE,
+}
+
+
+def reachable_from_abroad(value: str) -> bool:
+    """Whether a published number can be dialled from another country: written in international
+    form (+…), and not a toll-free, shared-cost or premium number (those work only at home)."""
+    if not value.strip().startswith("+"):
+        return False  # national format or a short number: only in its own country
+    try:
+        number = phonenumbers.parse(value, None)
+    except phonenumbers.NumberParseException:
+        return False
+    return phonenumbers.number_type(number) not in NOT_FROM_ABROAD

@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from directory import opening, snapshot
 from directory.importing import ORGANISATION_SCALARS
-from directory.models import Channel, EmergencyNumber, Organisation, Place, ServiceSlug
-from directory.validation import dial_uri
+from directory.models import Channel, EmergencyNumber, Kind, Organisation, Place, ServiceSlug
+from directory.validation import dial_uri, reachable_from_abroad, whatsapp_uri
 from reporting.situations import Situation, Step
 
 logger = logging.getLogger(__name__)
@@ -78,6 +78,8 @@ class Listing:
                 href = dial_uri(channel.value, self.region_of(channel))
             elif channel.type == Channel.Type.SMS:
                 href = dial_uri(channel.value, self.region_of(channel), scheme="sms")
+            elif channel.type == Channel.Type.WHATSAPP:
+                href = whatsapp_uri(channel.value, self.region_of(channel))
             elif channel.type == Channel.Type.EMAIL:
                 href = f"mailto:{channel.value}"
             else:
@@ -144,11 +146,43 @@ class Route:
         return (self.emergency.police if self.emergency else "") or self.emergency_number
 
 
-def _best_first(listing: Listing) -> tuple:
-    """Priority, then entries nobody has doubts about, then the most recently checked."""
-    organisation = listing.organisation
-    checked = organisation.last_checked or datetime.date.min
-    return (organisation.priority, organisation.needs_check, -checked.toordinal(), organisation.name)
+# Which kinds of organisation answer a service best, in order (others follow; directories of
+# services always come last). Priority belongs to the organisation, so it only breaks ties here:
+# a hotline that also counsels never outranks the child helpline when a child needs to talk.
+BEST_KINDS = {
+    ServiceSlug.SUPPORT_CHILD: (Kind.CHILD_HELPLINE, Kind.SIC_HELPLINE),
+    ServiceSlug.SUPPORT_ADULT: (Kind.CHILD_HELPLINE, Kind.SIC_HELPLINE),
+    ServiceSlug.REPORT_CSAM: (Kind.HOTLINE, Kind.REPORTING_PORTAL),
+    ServiceSlug.REPORT_POLICE: (Kind.POLICE, Kind.HOTLINE),
+    ServiceSlug.ADVICE: (Kind.AWARENESS_CENTRE, Kind.SIC_HELPLINE),
+}
+
+# Who is asking: a young person about themselves, a parent or carer, another adult or professional.
+CHILD, PARENT, ADULT = "child", "parent", "adult"
+WHO = (CHILD, PARENT, ADULT)
+CHILD_AUDIENCES = {"children", "young_people"}
+
+
+def _best_first(service: str):
+    kinds = BEST_KINDS.get(service, ())
+
+    def key(listing: Listing) -> tuple:
+        organisation = listing.organisation
+        kind = organisation.kind
+        rank = kinds.index(kind) if kind in kinds else len(kinds) + (1 if kind == Kind.DIRECTORY else 0)
+        checked = organisation.last_checked or datetime.date.min
+        return (rank, organisation.priority, organisation.needs_check, -checked.toordinal(), organisation.name)
+
+    return key
+
+
+def fits(listing: Listing, service: str, who: str) -> bool:
+    """Whether this organisation is right for this person at this step (its audience)."""
+    audience = set(listing.organisation.audience or ())
+    if service == ServiceSlug.SUPPORT_CHILD and audience and not audience & CHILD_AUDIENCES:
+        return False  # a parents' or professionals' line is never support for a child
+    # Removal of adults' own images (StopNCII) is never offered for a child's images.
+    return not (service == ServiceSlug.REMOVE_IMAGES and audience == {"adults"} and who != ADULT)
 
 
 def candidates(country: str, *, include_drafts: bool = False) -> list[Listing]:
@@ -176,6 +210,19 @@ def _split(joined: str | None) -> list[str]:
     return sorted(joined.split(",")) if joined else []
 
 
+def shown_channels(channels, country: str, *, national: bool) -> list[Channel]:
+    """The channels a person in `country` can use: those for their country, and abroad only numbers
+    that can be dialled from abroad (never a toll-free, shared-cost, short or national-format one)."""
+    shown = []
+    for channel in channels:
+        if channel.country and channel.country != country:
+            continue
+        if not national and channel.type in Channel.PHONE_TYPES and not reachable_from_abroad(channel.value):
+            continue
+        shown.append(channel)
+    return shown
+
+
 def _candidates_from_database(country: str, include_drafts: bool) -> list[Listing]:
     # Three queries whatever the directory's size: organisations (with their services, networks
     # and countries folded in), their channels, and the channels' opening hours.
@@ -199,7 +246,7 @@ def _candidates_from_database(country: str, include_drafts: bool) -> list[Listin
     return [
         Listing(
             organisation,
-            [c for c in organisation.channels.all() if not c.country or c.country == country],
+            shown_channels(organisation.channels.all(), country, national=organisation.national),
             national=organisation.national,
             country=country,
             services=set(_split(organisation.service_slugs)),
@@ -222,8 +269,6 @@ def _candidates_from_snapshot(country: str, records: dict) -> list[Listing]:
             organisation.last_checked = datetime.date.fromisoformat(record["last_checked"])
         channels = []
         for i, data in enumerate(record["channels"]):
-            if data["country"] and data["country"] != country:
-                continue
             fields = ("type", "value", "label", "hours", "free", "country", "always_open", "closed_on_public_holidays")
             channel = Channel(position=i, **{name: data[name] for name in fields})
             channel.snapshot_periods = [
@@ -236,7 +281,7 @@ def _candidates_from_snapshot(country: str, records: dict) -> list[Listing]:
         listings.append(
             Listing(
                 organisation,
-                channels,
+                shown_channels(channels, country, national=national),
                 national=national,
                 country=country,
                 services=set(record["services"]),
@@ -258,15 +303,17 @@ def offers(listing: Listing, service: str) -> bool:
     return service in listing.services
 
 
-def route_step(step: Step, listings: list[Listing]) -> RoutedStep:
-    national = sorted((item for item in listings if item.national and offers(item, step.service)), key=_best_first)
+def route_step(step: Step, listings: list[Listing], who: str = CHILD) -> RoutedStep:
+    listings = [item for item in listings if fits(item, step.service, who)]
+    best_first = _best_first(step.service)
+    national = sorted((item for item in listings if item.national and offers(item, step.service)), key=best_first)
     if step.service == ServiceSlug.EMERGENCY:
         return RoutedStep(step, national, use_emergency_number=True)
     if national:
         return RoutedStep(step, national)
     if step.service == ServiceSlug.REPORT_POLICE:
         return RoutedStep(step, [], use_emergency_number=True)
-    worldwide = sorted((item for item in listings if offers(item, step.service)), key=_best_first)
+    worldwide = sorted((item for item in listings if offers(item, step.service)), key=best_first)
     if worldwide:
         return RoutedStep(step, worldwide, fallback=True)
     # No service anywhere (only if the directory lost its worldwide entries): the emergency number.
@@ -288,7 +335,8 @@ def open_alternative(routed: RoutedStep, listings: list[Listing]) -> tuple[Listi
     if not best or any(link["status"].state != opening.CLOSED for link in best):
         return None  # open, or hours unknown, or nothing to call: nothing to point elsewhere for
     worldwide = sorted(
-        (item for item in listings if offers(item, routed.service) and item not in routed.listings), key=_best_first
+        (item for item in listings if offers(item, routed.service) and item not in routed.listings),
+        key=_best_first(routed.service),
     )
     for listing in [*routed.listings, *worldwide]:
         for link in listing.links():
@@ -297,16 +345,31 @@ def open_alternative(routed: RoutedStep, listings: list[Listing]) -> tuple[Listi
     return None
 
 
+# Who is asking, where the person has not said: the situations a young person describes about
+# themselves, and otherwise an adult asking for a child.
+CHILD_SITUATIONS = {"my-images", "sextortion", "need-to-talk", "not-sure"}
+
+
+def default_who(situation: Situation) -> str:
+    return CHILD if situation.slug in CHILD_SITUATIONS else ADULT
+
+
 def route(
-    country: str, situation: Situation, *, include_drafts: bool = False, now: datetime.datetime | None = None
+    country: str,
+    situation: Situation,
+    *,
+    who: str | None = None,
+    include_drafts: bool = False,
+    now: datetime.datetime | None = None,
 ) -> Route:
     """The answer for a person in `country` (an upper-case ISO code) in `situation`, at `now`."""
     country = country.upper()
+    who = who if who in WHO else default_who(situation)
     listings = candidates(country, include_drafts=include_drafts)
     for listing in listings:
         listing.now = now or timezone.now()
     emergency = emergency_numbers(country)
-    steps = [route_step(step, listings) for step in situation.steps]
+    steps = [route_step(step, listings, who) for step in situation.steps]
     for routed in steps:
         routed.open_alternative = open_alternative(routed, listings)
     return Route(country=country, situation=situation, emergency=emergency, steps=steps)

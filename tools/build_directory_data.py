@@ -1232,6 +1232,17 @@ def build_organisation(group: list[Record], merge_reasons: list[str]) -> tuple[d
     return entry, org
 
 
+def merged_periods(text: str) -> list[dict]:
+    """Weekly periods of a schedule written in ";"-separated parts (each part must parse)."""
+    periods = []
+    for part in text.split(";"):
+        parsed = public_text.weekly_hours(part.strip())
+        if parsed is None:
+            raise SystemExit(f"LINE_HOURS: cannot read {part!r}")
+        periods += parsed
+    return sorted(periods, key=lambda period: (period["day"], period["opens"]))
+
+
 def finish_organisation(entry: dict, org: Organisation) -> None:
     """Status, "needs check" and internal notes, once the research and the checked facts are in."""
     applied = set(org.fact_confidences)
@@ -1251,6 +1262,23 @@ def finish_organisation(entry: dict, org: Organisation) -> None:
         entry["status"] = "published" if publishable and not org.forced else "draft"
     notes = [entry["internal_notes"]] if entry["internal_notes"] else []
     notes += org.fact_notes
+    if entry["key"] in NAME_OVERRIDES:
+        name, name_en, reason = NAME_OVERRIDES[entry["key"]]
+        notes.append(f"Named '{name}' (was '{entry['name']}'): {reason}.")
+        entry["name"], entry["name_en"] = name, name_en
+    for channel in entry["channels"]:
+        hours = LINE_HOURS.get((entry["key"], channel["value"]))
+        if hours:
+            channel["opening_hours"] = merged_periods(hours)
+            entry["hours"] = ""
+    websites = [channel for channel in entry["channels"] if channel["type"] == "website"]
+    if len(websites) > 1:
+        # One "Visit the website" per card: the homepage where there is one.
+        keep = next((channel for channel in websites if is_homepage(channel["value"])), websites[0])
+        for channel in websites:
+            if channel is not keep:
+                entry["channels"].remove(channel)
+                notes.append(f"Other website (not shown; one per entry): {channel['value']}")
     if org.check_reasons:
         notes.append("Needs check: " + ", ".join(org.check_reasons) + ".")
     entry["internal_notes"] = "\n".join(notes)
@@ -1405,6 +1433,25 @@ EMERGENCY_FIELDS = {
 KEY_ALIASES = {
     "de-fsm-beschwerdestelle": "de-eco-beschwerdestelle",
     "nl-meldpunt-kinderporno-offlimits": "nl-offlimits-meldpunt-kinderporno",
+}
+
+# Names decided by judgement, with the source that prints them.
+NAME_OVERRIDES = {
+    "de-eco-beschwerdestelle": (
+        "Internet-Beschwerdestelle",
+        "eco and FSM's joint complaints office",
+        "the merged eco and FSM entries are one office; police_reporting.json's source prints "
+        "'Internet-Beschwerdestelle (www.internetbeschwerdestelle.de)'",
+    ),
+}
+
+# Weekly hours of one line of an organisation with several, as its research hours give them
+# (the organisation's hours name each line): (key, number) -> hours text.
+LINE_HOURS = {
+    # "Kinder- und Jugendtelefon Mo-Sa 14-20 Uhr (+ Mo, Mi, Do 10-12 Uhr, 2020 extension);
+    # Elterntelefon Mo-Fr 9-17 Uhr (+ Di, Do 17-19 Uhr, 2020)"
+    ("de-nummer-gegen-kummer-e-v", "116 111"): "Mo, Mi, Do 10-12 Uhr; Mo-Sa 14-20 Uhr",
+    ("de-nummer-gegen-kummer-e-v", "0800 111 0 550"): "Mo-Fr 9-17 Uhr; Di, Do 17-19 Uhr",
 }
 
 # Facts not applied, by judgement: (key, field, value) -> why. Mostly numbers that the checked
@@ -1615,6 +1662,16 @@ def new_organisation(fact: Fact) -> tuple[dict, Organisation]:
     return entry, org
 
 
+def key_by_name(by_key: dict, fact: Fact) -> str:
+    """The key of the organisation a fact without a key names (same country and name), or ""."""
+    wanted = normalised_name(fact.organisation)
+    for key, (entry, _org) in by_key.items():
+        same_country = fact.country in entry["countries"] or (fact.country == "*" and entry["worldwide"])
+        if same_country and wanted in (normalised_name(entry["name"]), normalised_name(entry["name_en"])):
+            return key
+    return ""
+
+
 def apply_facts(built: list[tuple[dict, Organisation]], emergency: list[dict], facts: list[Fact]) -> dict:
     """Apply every checked fact; returns counts for the summary."""
     by_key = {entry["key"]: (entry, org) for entry, org in built}
@@ -1640,9 +1697,11 @@ def apply_facts(built: list[tuple[dict, Organisation]], emergency: list[dict], f
             org.fact_confidences.append(fact.confidence)
             counts["new organisation"] += 1
             continue
-        key = KEY_ALIASES.get(fact.key, fact.key)
+        key = KEY_ALIASES.get(fact.key, fact.key) or key_by_name(by_key, fact)
         if key not in by_key:
-            raise SystemExit(f"{fact.describe()}: no organisation with key {fact.key!r}")
+            print(f"Not applied: {fact.describe()} names no known organisation ({fact.key!r}, {fact.organisation!r})")
+            counts["unknown organisation"] += 1
+            continue
         entry, org = by_key[key]
         skip = SKIP_FACTS.get((fact.key, fact.field, fact.value))
         if skip:

@@ -70,7 +70,11 @@ def says_always_open(note: str) -> bool:
     return bool(_ALWAYS_OPEN.search(note)) and not _DOUBT.search(_ALWAYS_OPEN.sub("", note))
 
 
+_NEGATED = re.compile(r"\bnot (a|an|the) [\w' -]*?(line|form)\b", re.IGNORECASE)
+
+
 def label_for(note: str) -> str:
+    note = _NEGATED.sub("", note)  # "not a reporting line" must not become "report line"
     for phrase, pattern in LABEL_RULES:
         if re.search(pattern, note, re.IGNORECASE):
             return phrase

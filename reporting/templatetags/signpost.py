@@ -16,3 +16,11 @@ def what_happens_next(kind: str) -> str:
     from reporting.situations import WHAT_HAPPENS_NEXT
 
     return WHAT_HAPPENS_NEXT.get(kind, "")
+
+
+@register.filter
+def public_label(value: str) -> str:
+    """A channel's label in the reader's language where it is one of our own phrases."""
+    from directory.labels import public_label as translated
+
+    return translated(value)
