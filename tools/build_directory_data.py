@@ -563,6 +563,8 @@ def sms_short_code(text: str) -> tuple[str, str]:
     text = text.strip()
     if "whatsapp" in text.casefold():
         return "", "it is a WhatsApp number, not an SMS number"
+    if re.search(r"[#*]\s*\d", text):
+        return "", "a code dialled with # or * is not a number to text (not guessed)"
     if re.fullmatch(r"\+?[\d][\d \-]*\d", text):
         return text, ""
     numbers = re.findall(r"(?<![\w-])\+?\d[\d\-]*\d(?![\w-])|(?<![\w-])\d(?![\w-])", text)
@@ -594,6 +596,11 @@ class Record:
     def kind(self) -> str:
         if self.ref in DIRECTORY_RECORDS:
             return "directory"
+        national_fact = self.file not in ORGANISATION_FILES and self.country != "*"
+        if national_fact and self.data["kind"] == "global_service" and "csam" in self.data["handles"]:
+            # A checked fact's national reporting service (a government portal or commission):
+            # it serves its own country, so it is not a worldwide service.
+            return "reporting_portal"
         return KIND_MAP[self.data["kind"]]
 
     @property
@@ -950,9 +957,8 @@ def add_record_channels(org: Organisation, record: Record) -> None:
     report = usable_url(org, record, "web_form", data["report_url"]) if data["report_url"] else ""
     if report:
         add_channel(org, record, url_channel("web_form", report))
-    # A report page that is also the website is listed once, as the form - unless it is the
-    # organisation's homepage, which is kept as its website too.
-    if website and (not report or url_identity(report) != url_identity(website) or is_homepage(website)):
+    # A report page that is also the website is listed once, as the form.
+    if website and (not report or url_identity(report) != url_identity(website)):
         add_channel(org, record, url_channel("website", website))
     for phone in data["phones"]:
         note = phone.get("note", "")
@@ -1001,15 +1007,7 @@ def without_form_pages(channels: list[dict]) -> list[dict]:
     """Leave out a "website" that is the same page as a report form (one record's website can be
     another record's report page); a homepage stays as the website."""
     forms = {url_identity(c["value"]) for c in channels if c["type"] == "web_form"}
-    return [
-        channel
-        for channel in channels
-        if not (
-            channel["type"] == "website"
-            and url_identity(channel["value"]) in forms
-            and not is_homepage(channel["value"])
-        )
-    ]
+    return [c for c in channels if not (c["type"] == "website" and url_identity(c["value"]) in forms)]
 
 
 def url_channel(channel_type: str, value: str) -> dict:
@@ -1271,6 +1269,7 @@ def finish_organisation(entry: dict, org: Organisation) -> None:
         if hours:
             channel["opening_hours"] = merged_periods(hours)
             entry["hours"] = ""
+    entry["channels"] = without_form_pages(entry["channels"])
     websites = [channel for channel in entry["channels"] if channel["type"] == "website"]
     if len(websites) > 1:
         # One "Visit the website" per card: the homepage where there is one.
