@@ -37,7 +37,7 @@ format: $(STAMP)
 LOCALES := de fr es it nl pl pt ro uk ar
 messages: $(STAMP)
 	DJANGO_DEBUG=1 $(BIN)/python manage.py makemessages --no-obsolete --no-location $(foreach l,$(LOCALES),-l $(l)) \
-		--ignore '.venv/*' --ignore 'directory/*' --ignore 'config/*' --ignore 'tests/*' --ignore 'tools/*' --ignore 'bench/*'
+		--ignore '.venv/*' --ignore 'directory/[a-km-z]*' --ignore 'directory/linkcheck.py' --ignore 'config/*' --ignore 'tests/*' --ignore 'tools/*' --ignore 'bench/*'
 	DJANGO_DEBUG=1 $(BIN)/python manage.py compilemessages --ignore '.venv/*'
 
 venv: $(STAMP)

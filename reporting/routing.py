@@ -37,6 +37,24 @@ class Listing:
     now: datetime.datetime | None = None  # when set, each link says whether it is open now
 
     @property
+    def checked_long_ago(self) -> bool:
+        """Last checked more than 12 months ago (the page says so next to the date)."""
+        checked = self.organisation.last_checked
+        today = (self.now or timezone.now()).date()
+        return bool(checked) and checked < today - datetime.timedelta(days=365)
+
+    @property
+    def what_happens_next_kind(self) -> str:
+        """Which "what happens next" text fits: an IWF portal's, a national portal's as a hotline's;
+        a worldwide service's only where it is shown as one."""
+        kind = self.organisation.kind
+        if kind == Kind.REPORTING_PORTAL and "IWF" not in self.networks:
+            return Kind.HOTLINE
+        if kind == Kind.WORLDWIDE_SERVICE and self.national:
+            return ""
+        return kind
+
+    @property
     def is_draft(self) -> bool:
         return self.organisation.status != Organisation.Status.PUBLISHED
 
@@ -112,6 +130,14 @@ class RoutedStep:
     use_emergency_number: bool = False  # answered by the country's emergency (or police) number
     # When the best service's phone, SMS and chat are all closed now: an open one to try instead.
     open_alternative: tuple[Listing, dict] | None = None
+    # Organisations already shown in an earlier step of the same answer: the page refers back to
+    # them instead of showing their card again (see mark_repeats).
+    shown_before: list[Listing] = field(default_factory=list)
+
+    @property
+    def new_listings(self) -> list[Listing]:
+        earlier = {id(listing) for listing in self.shown_before}
+        return [listing for listing in self.listings if id(listing) not in earlier]
 
     @property
     def service(self) -> str:
@@ -128,6 +154,10 @@ class Route:
     @property
     def emergency_number(self) -> str:
         return self.emergency.first_number() if self.emergency else ""
+
+    @property
+    def has_national_service(self) -> bool:
+        return has_national_service(self.steps)
 
     def valid_until(self) -> datetime.datetime | None:
         """When this answer's "open now" statuses next change (None: they never do)."""
@@ -345,6 +375,19 @@ def open_alternative(routed: RoutedStep, listings: list[Listing]) -> tuple[Listi
     return None
 
 
+def mark_repeats(steps: list[RoutedStep]) -> None:
+    """Each organisation is shown once per answer: later steps list it under `shown_before`."""
+    seen: set[int] = set()
+    for routed in steps:
+        routed.shown_before = [listing for listing in routed.listings if id(listing.organisation) in seen]
+        seen |= {id(listing.organisation) for listing in routed.listings}
+
+
+def has_national_service(steps: list[RoutedStep]) -> bool:
+    """Whether any step of the answer is answered by a service of the country itself."""
+    return any(listing.national for routed in steps for listing in routed.listings)
+
+
 # Who is asking, where the person has not said: the situations a young person describes about
 # themselves, and otherwise an adult asking for a child.
 CHILD_SITUATIONS = {"my-images", "sextortion", "need-to-talk", "not-sure"}
@@ -372,4 +415,5 @@ def route(
     steps = [route_step(step, listings, who) for step in situation.steps]
     for routed in steps:
         routed.open_alternative = open_alternative(routed, listings)
+    mark_repeats(steps)
     return Route(country=country, situation=situation, emergency=emergency, steps=steps)

@@ -336,6 +336,7 @@ WHAT_HAPPENS_NEXT = {
     ),
     Organisation.Kind.AWARENESS_CENTRE: _("They publish advice and guides; they do not take reports."),
     Organisation.Kind.WORLDWIDE_SERVICE: _("A service that works for people in any country."),
+    Organisation.Kind.DIRECTORY: _("A list of services by country: look for the one where you live."),
 }
 
 

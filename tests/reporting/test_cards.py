@@ -52,3 +52,14 @@ def test_a_pdf_in_arabic_and_ukrainian_keeps_its_script(client, germany):
 def test_an_unknown_country_has_no_card(client, germany):
     assert client.get("/help/xx/card/").status_code == 404
     assert client.get("/help/xx/card.pdf").status_code == 404
+
+
+def test_the_card_gives_the_oldest_check_of_what_it_shows(client, germany):
+    import datetime
+
+    from directory.models import Organisation
+
+    Organisation.objects.filter(name="Nummer gegen Kummer").update(last_checked=datetime.date(2024, 3, 1))
+    text = client.get("/help/de/card/").text
+    assert "Every entry on this card was checked in March 2024 or later." in text
+    assert "November 2026 or later" not in text

@@ -1,5 +1,6 @@
 import pytest
 
+from directory.models import Organisation, Service
 from tests.factories import make_emergency, make_organisation
 
 
@@ -109,8 +110,23 @@ def test_the_answer_links_phone_numbers_for_calling(client, germany):
 def test_a_step_without_a_national_service_says_the_answer_is_worldwide(client, germany):
     make_emergency("FR", general="112")
     response = client.get("/help/fr/csam-found/")
-    assert "We don't know a service for this in France" in response.text
+    assert "We don't know a service in France for this yet" in response.text
     assert "INHOPE" in response.text
+
+
+def test_a_worldwide_step_never_claims_there_is_no_national_service_when_another_step_has_one(client, germany):
+    # Germany has a hotline and a helpline but (in these test data) no police service: the police step
+    # uses the police number, and a worldwide step only says that its services work from anywhere.
+    response = client.get("/help/de/my-images/")
+    assert "know a service" not in response.text
+
+
+def test_each_organisation_appears_once_and_later_steps_refer_back_to_it(client, germany):
+    helpline = Organisation.objects.get(name="Nummer gegen Kummer")
+    helpline.services.add(Service.objects.get(slug="advice"))
+    response = client.get("/help/de/need-to-talk/")
+    assert response.text.count(f'id="org-{helpline.pk}"') == 1
+    assert f'See <a href="#org-{helpline.pk}">Nummer gegen Kummer</a> above.' in response.text
 
 
 def test_upper_case_addresses_redirect_to_lower_case(client, germany):
@@ -178,3 +194,12 @@ def test_the_answer_needs_the_same_few_queries_however_big_the_directory(
 
 def test_post_is_not_allowed_on_public_pages(client, germany):
     assert client.post("/help/de/csam-found/").status_code == 405
+
+
+def test_an_entry_checked_more_than_a_year_ago_says_so(client, germany):
+    import datetime
+
+    Organisation.objects.filter(name="Beschwerdestelle").update(last_checked=datetime.date(2023, 5, 1))
+    text = client.get("/help/de/csam-found/").text
+    assert "Checked May 2023 — more than a year ago" in text
+    assert "Checked November 2026 — more than a year ago" not in text
