@@ -785,6 +785,7 @@ class Organisation:
     best_confidence: int = 0
     fact_notes: list[str] = field(default_factory=list)
     fact_confidences: list[str] = field(default_factory=list)
+    checked_values: set[str] = field(default_factory=set)  # channel values a checked fact confirmed
 
     @property
     def primary(self) -> Record:
@@ -1270,14 +1271,20 @@ def finish_organisation(entry: dict, org: Organisation) -> None:
             channel["opening_hours"] = merged_periods(hours)
             entry["hours"] = ""
     entry["channels"] = without_form_pages(entry["channels"])
-    websites = [channel for channel in entry["channels"] if channel["type"] == "website"]
-    if len(websites) > 1:
-        # One "Visit the website" per card: the homepage where there is one.
-        keep = next((channel for channel in websites if is_homepage(channel["value"])), websites[0])
-        for channel in websites:
+    for channel_type in ("website", "web_form"):
+        # One "Visit the website" and one "Open the report form" per card: the address a checked
+        # fact confirmed, else (for a website) the homepage, else the first.
+        same = [channel for channel in entry["channels"] if channel["type"] == channel_type]
+        if len(same) < 2:
+            continue
+        keep = next((channel for channel in same if channel["value"] in org.checked_values), None)
+        if keep is None and channel_type == "website":
+            keep = next((channel for channel in same if is_homepage(channel["value"])), None)
+        keep = keep or same[0]
+        for channel in same:
             if channel is not keep:
                 entry["channels"].remove(channel)
-                notes.append(f"Other website (not shown; one per entry): {channel['value']}")
+                notes.append(f"Other {channel_type} (not shown; one per entry): {channel['value']}")
     if org.check_reasons:
         notes.append("Needs check: " + ", ".join(org.check_reasons) + ".")
     entry["internal_notes"] = "\n".join(notes)
@@ -1575,8 +1582,10 @@ def apply_channel_fact(entry: dict, org: Organisation, fact: Fact) -> str:
                     == channel_identity({**c, "value": old}))
         ]  # fmt: skip
     identity = channel_identity(channel)
+    org.checked_values.add(channel["value"])
     for existing in entry["channels"]:
         if channel_identity(existing) == identity:
+            org.checked_values.add(existing["value"])
             existing["number_confirmed"] = existing["number_confirmed"] or channel["number_confirmed"]
             existing["label"] = existing["label"] or channel["label"]
             if existing["free"] is None:
