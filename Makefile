@@ -6,12 +6,17 @@ POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/signpost_ci
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-postgres lint format venv system data messages clean
+.PHONY: run admin test test-postgres lint format venv system data messages clean
 
 run: $(STAMP)
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --noinput
-	DJANGO_DEBUG=1 $(BIN)/python manage.py import_directory
+	DJANGO_DEBUG=1 $(BIN)/python manage.py import_directory --only-new  # never overwrites curators' edits
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# An admin user for the local site that `make run` serves (asks for a name and a password).
+admin: $(STAMP)
+	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --noinput
+	DJANGO_DEBUG=1 $(BIN)/python manage.py createsuperuser
 
 # The whole suite. It needs Chromium, PostgreSQL's server and fonts: installed first (as root),
 # or `make test` stops at once with the exact command to run.

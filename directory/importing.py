@@ -187,11 +187,21 @@ def read_document(text: str) -> dict:
     return document
 
 
-def import_document(document: dict) -> ImportSummary:
-    """Import a parsed document in one transaction; raise DirectoryImportError on the first bad record."""
+def import_document(document: dict, *, only_new: bool = False) -> ImportSummary:
+    """Import a parsed document in one transaction; raise DirectoryImportError on the first bad record.
+
+    only_new: add only organisations the database has never had (no row and no history under that
+    key) and emergency numbers of countries it has none for; everything curators have — edited,
+    archived or deleted — stays as it is. This is what `make run` does on every start.
+    """
     summary = ImportSummary()
     with transaction.atomic():
         importer = Importer(summary)
+        known_keys: set[str] = set()
+        known_countries: set[str] = set()
+        if only_new:
+            known_keys = set(Organisation.history.values_list("key", flat=True)) | set(importer.existing)
+            known_countries = set(importer.existing_emergency)
         seen: set[str] = set()
         for index, record in enumerate(document.get("organisations", [])):
             key = record.get("key") if isinstance(record, dict) else None
@@ -199,6 +209,9 @@ def import_document(document: dict) -> ImportSummary:
             if key in seen:
                 raise DirectoryImportError(where, "key", "the same key appears twice in the file.")
             seen.add(key)
+            if key in known_keys:
+                summary.unchanged += 1
+                continue
             importer.import_organisation(where, record)
         seen_countries: set[str] = set()
         for index, record in enumerate(document.get("emergency_numbers", [])):
@@ -207,16 +220,19 @@ def import_document(document: dict) -> ImportSummary:
             if country in seen_countries:
                 raise DirectoryImportError(where, "country", "the same country appears twice in the file.")
             seen_countries.add(country)
+            if isinstance(country, str) and country.upper() in known_countries:
+                summary.emergency_unchanged += 1
+                continue
             importer.import_emergency(where, record)
     return summary
 
 
-def import_text(text: str) -> ImportSummary:
-    return import_document(read_document(text))
+def import_text(text: str, *, only_new: bool = False) -> ImportSummary:
+    return import_document(read_document(text), only_new=only_new)
 
 
-def import_file(path: Path | str = SHIPPED_FILE) -> ImportSummary:
-    return import_text(Path(path).read_text(encoding="utf-8"))
+def import_file(path: Path | str = SHIPPED_FILE, *, only_new: bool = False) -> ImportSummary:
+    return import_text(Path(path).read_text(encoding="utf-8"), only_new=only_new)
 
 
 def _with_defaults(where: str, record: object, required: tuple, defaults: dict) -> dict:

@@ -8,10 +8,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--file", default=str(SHIPPED_FILE), help="A directory file in the exchange format.")
+        parser.add_argument(
+            "--only-new",
+            action="store_true",
+            help="Add only organisations the database has never had (and missing countries' emergency numbers); "
+            "leave everything curators have as it is. `make run` uses this on every start.",
+        )
 
     def handle(self, *args, **options):
         try:
-            summary = import_file(options["file"])
+            summary = import_file(options["file"], only_new=options["only_new"])
         except FileNotFoundError:
             raise CommandError(f"No such file: {options['file']}") from None
         except DirectoryImportError as error:
