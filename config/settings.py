@@ -201,6 +201,9 @@ SIGNPOST_EXIT_URL = os.environ.get("SIGNPOST_EXIT_URL", "https://www.bbc.co.uk/w
 # How long browsers and shared caches may keep a public page, and how long a rendered answer is cached.
 SIGNPOST_PUBLIC_MAX_AGE = int(os.environ.get("SIGNPOST_PUBLIC_MAX_AGE", "300"))
 SIGNPOST_ANSWER_CACHE_SECONDS = int(os.environ.get("SIGNPOST_ANSWER_CACHE_SECONDS", "86400"))
+# How often each process re-reads the directory's version stamp from the database: an edit made
+# anywhere is seen everywhere within this time.
+SIGNPOST_VERSION_CHECK_SECONDS = float(os.environ.get("SIGNPOST_VERSION_CHECK_SECONDS", "1"))
 
 # Curators' import and export in the admin (formats: directory/admin.py), with the right permissions.
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"

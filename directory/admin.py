@@ -1,7 +1,11 @@
 from django.contrib import admin, messages
+from django.contrib.admin.options import ActionLocation
+from django.db import transaction
 from django.db.models import Prefetch
+from django.shortcuts import redirect
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -157,6 +161,7 @@ class OrganisationAdmin(ImportExportMixin, SimpleHistoryAdmin):
 
     # Each change goes through save() so that it is recorded in the entry's history.
     @admin.action(description=_("Mark selected as checked today"), permissions=["change"])
+    @method_decorator(transaction.atomic)  # one transaction: one snapshot and one version bump
     def mark_checked(self, request, queryset):
         today = timezone.localdate()
         for organisation in queryset:
@@ -165,12 +170,14 @@ class OrganisationAdmin(ImportExportMixin, SimpleHistoryAdmin):
         self.message_user(request, ngettext("%d entry marked checked.", "%d entries marked checked.", count) % count)
 
     @admin.action(description=_("Publish selected"), permissions=["change"])
+    @method_decorator(transaction.atomic)
     def publish(self, request, queryset):
         published = 0
         for organisation in queryset:
             problems = organisation.publication_problems()
             if problems:
-                self.message_user(request, f"{organisation}: {' '.join(str(p) for p in problems)}", messages.ERROR)
+                text = " ".join(str(problem) for problem in problems.values())
+                self.message_user(request, f"{organisation}: {text}", messages.ERROR)
                 continue
             organisation.status = Organisation.Status.PUBLISHED
             organisation.save(update_fields=["status", "updated_at"])
@@ -179,6 +186,7 @@ class OrganisationAdmin(ImportExportMixin, SimpleHistoryAdmin):
             self.message_user(request, ngettext("%d entry published.", "%d entries published.", published) % published)
 
     @admin.action(description=_("Archive selected"), permissions=["change"])
+    @method_decorator(transaction.atomic)
     def archive(self, request, queryset):
         count = 0
         for organisation in queryset:
@@ -188,10 +196,38 @@ class OrganisationAdmin(ImportExportMixin, SimpleHistoryAdmin):
         self.message_user(request, ngettext("%d entry archived.", "%d entries archived.", count) % count)
 
 
+class KeepsPublicationRule:
+    """Deleting a channel or a place on its own page never leaves a published organisation without one."""
+
+    counted = ""  # "channels" or "countries": what a deletion takes away
+
+    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
+        actions = super().get_actions(request, action_location)
+        actions.pop("delete_selected", None)  # one at a time, each checked against the rule
+        return actions
+
+    def delete_view(self, request, object_id, extra_context=None):
+        row = self.get_object(request, object_id)
+        if row is not None:
+            organisation = row.organisation
+            remaining = (organisation.channels if self.counted == "channels" else organisation.places).count() - 1
+            problem = organisation.blocks_publication(**{self.counted: remaining}).get(self.counted)
+            if problem:
+                self.message_user(
+                    request,
+                    _("%(problem)s Unpublish “%(organisation)s” first, or add another one.")
+                    % {"problem": problem, "organisation": organisation},
+                    messages.ERROR,
+                )
+                return redirect(reverse(f"admin:directory_{row._meta.model_name}_change", args=[row.pk]))
+        return super().delete_view(request, object_id, extra_context)
+
+
 @admin.register(Channel)
-class ChannelAdmin(SimpleHistoryAdmin):
+class ChannelAdmin(KeepsPublicationRule, SimpleHistoryAdmin):
     """Every contact channel, searchable by number or address, each with its history and opening hours."""
 
+    counted = "channels"
     inlines = [OpeningHoursInline]
     list_display = ["value", "type", "organisation", "country", "always_open"]
     list_filter = ["type", "always_open", "closed_on_public_holidays"]
@@ -201,7 +237,9 @@ class ChannelAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Place)
-class PlaceAdmin(SimpleHistoryAdmin):
+class PlaceAdmin(KeepsPublicationRule, SimpleHistoryAdmin):
+    counted = "countries"
+
     list_display = ["organisation", "country"]
     search_fields = ["organisation__name", "country"]
     list_select_related = ["organisation"]

@@ -66,13 +66,15 @@ class PlaceInlineFormSet(BaseInlineFormSet):
             if form.cleaned_data.get("country") and not form.cleaned_data.get("DELETE")
         ]
         self.instance.pending_country_codes = codes
-        if self.instance.status == Organisation.Status.PUBLISHED and not codes and not self.instance.worldwide:
-            raise ValidationError(_("A published organisation needs at least one country, or to be worldwide."))
+        problem = self.instance.blocks_publication(countries=len(codes), channels=1).get("countries")
+        if problem:
+            raise ValidationError(problem)
 
 
 class ChannelInlineFormSet(BaseInlineFormSet):
     def clean(self) -> None:
         super().clean()
         live = [form for form in self.forms if form.cleaned_data.get("value") and not form.cleaned_data.get("DELETE")]
-        if self.instance.status == Organisation.Status.PUBLISHED and not live:
-            raise ValidationError(_("A published organisation needs at least one contact channel."))
+        problem = self.instance.blocks_publication(channels=len(live), countries=1).get("channels")
+        if problem:
+            raise ValidationError(problem)

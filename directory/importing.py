@@ -352,13 +352,9 @@ class Importer:
             channel.pending_opening_hours = periods
             channel_objects.append(channel)
 
-        if organisation.status == Organisation.Status.PUBLISHED:
-            if not channel_objects:
-                raise DirectoryImportError(where, "channels", "a published organisation needs at least one channel.")
-            if not record["countries"] and not record["worldwide"]:
-                raise DirectoryImportError(
-                    where, "countries", "a published organisation needs at least one country, or worldwide."
-                )
+        problems = organisation.blocks_publication(channels=len(channel_objects), countries=len(record["countries"]))
+        for field_name, message in problems.items():
+            raise DirectoryImportError(where, field_name, str(message))
 
         organisation.save()
         del organisation.pending_country_codes

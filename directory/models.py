@@ -195,14 +195,28 @@ class Organisation(models.Model):
             return []
         return [str(place.country) for place in self.places.all()]
 
-    def publication_problems(self) -> list[str]:
-        """What stops this entry from being published, as messages for a curator (empty: nothing)."""
-        problems = []
-        if not self.channels.exists():
-            problems.append(_("A published organisation needs at least one contact channel."))
-        if not self.worldwide and not self.places.exists():
-            problems.append(_("A published organisation needs at least one country, or to be worldwide."))
+    def publication_problems(self, *, channels: int | None = None, countries: int | None = None) -> dict[str, str]:
+        """What stops this entry from being published: {"channels" / "countries": message for a curator}.
+
+        The one home of the rule "a published organisation needs a channel and a place". Every path
+        asks it: the admin form and its inlines, the channel and place pages (deleting the last one),
+        the publish action and the import. Pass the counts a pending change would leave; by default
+        the database's.
+        """
+        if channels is None:
+            channels = self.channels.count() if self.pk else 0
+        if countries is None:
+            countries = self.places.count() if self.pk else 0
+        problems = {}
+        if not channels:
+            problems["channels"] = _("A published organisation needs at least one contact channel.")
+        if not self.worldwide and not countries:
+            problems["countries"] = _("A published organisation needs at least one country, or to be worldwide.")
         return problems
+
+    def blocks_publication(self, **counts) -> dict[str, str]:
+        """The publication problems that matter now: only while it is published."""
+        return self.publication_problems(**counts) if self.status == Status.PUBLISHED else {}
 
     def mark_checked(self, user, today: datetime.date | None = None) -> None:
         self.last_checked = today or timezone.localdate()
@@ -473,3 +487,19 @@ class EmbedOrigin(models.Model):
 
     def __str__(self) -> str:
         return self.origin
+
+
+class DirectoryVersion(models.Model):
+    """One row: a stamp that changes after every committed change to the directory (directory.versioning).
+
+    It lives in the database so that every process and every app server sees the same stamp,
+    with or without a shared cache.
+    """
+
+    stamp = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="directory_version_single_row")]
+
+    def __str__(self) -> str:
+        return str(self.stamp)

@@ -8,7 +8,6 @@ import json
 import logging
 import os
 import tempfile
-import threading
 from pathlib import Path
 
 from django.conf import settings
@@ -21,7 +20,6 @@ from directory.models import EmergencyNumber
 logger = logging.getLogger(__name__)
 
 CACHE_KEY = "signpost:directory-snapshot"
-_pending = threading.local()
 
 
 def build() -> dict:
@@ -63,20 +61,26 @@ def read() -> dict | None:
         return None
 
 
+def _write_now() -> None:
+    try:
+        write()
+    except Exception:  # a failed snapshot must never break a curator's save
+        logger.exception("Could not write the directory snapshot")
+
+
+_write_now.signpost_snapshot_write = True
+
+
 def schedule_write(**_signal_kwargs) -> None:
-    """Write the snapshot once the current transaction commits (once, however many rows it changed)."""
-    if getattr(_pending, "scheduled", False):
+    """Write the snapshot once the current transaction commits (once, however many rows it changed).
+
+    Whether one is already scheduled is read from the transaction's own list of callbacks, which
+    Django empties when the transaction rolls back, so a rolled-back change never stops later writes.
+    """
+    connection = transaction.get_connection()
+    if any(getattr(item[1], "signpost_snapshot_write", False) for item in connection.run_on_commit):
         return
-    _pending.scheduled = True
-
-    def write_now() -> None:
-        _pending.scheduled = False
-        try:
-            write()
-        except Exception:  # a failed snapshot must never break a curator's save
-            logger.exception("Could not write the directory snapshot")
-
-    transaction.on_commit(write_now)
+    transaction.on_commit(_write_now)
 
 
 EMERGENCY_FIELDS = ("general", "police", "ambulance", "fire", "other")

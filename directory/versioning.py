@@ -1,19 +1,85 @@
-"""A version stamp of the directory, changed on every save, so caches of answers can key on it.
+"""A version stamp of the directory, changed after every committed change, so caches of answers can key on it.
 
-It lives in the cache itself: with a shared cache (Redis) every app server sees the new
-stamp at once; a new stamp also means every old cached answer is simply never read again.
+The stamp lives in the database (DirectoryVersion), which every process and app server shares,
+with or without Redis. Each process re-reads it at most once a second (SIGNPOST_VERSION_CHECK_SECONDS),
+so an edit saved anywhere — another worker, an import from the command line — is seen everywhere
+within a second, and a cached page costs at most one tiny query a second per process. The bump
+happens after the transaction commits, so no answer can be cached under the new stamp with the
+old data; a failed bump is retried and logged, never silently dropped.
 """
 
+import logging
+import threading
 import time
 
-from django.core.cache import cache
+from django.conf import settings
+from django.db import DatabaseError, transaction
 
-VERSION_KEY = "signpost:directory-version"
+logger = logging.getLogger(__name__)
+
+_memo: tuple[int, float] | None = None  # (stamp, when this process read it), shared by its threads
+_lock = threading.Lock()
+_unsaved_bump = False  # a bump that failed: retried on the next read
+
+
+def _read() -> int:
+    from directory.models import DirectoryVersion
+
+    row = DirectoryVersion.objects.filter(pk=1).values_list("stamp", flat=True).first()
+    return row if row is not None else 0
 
 
 def current() -> int:
-    return cache.get_or_set(VERSION_KEY, time.time_ns, timeout=None)
+    """The stamp, as every process sees it (read from the database at most once a second)."""
+    global _memo
+    if _unsaved_bump:
+        _write()
+    memo = _memo
+    now = time.monotonic()
+    if memo is not None and now - memo[1] < settings.SIGNPOST_VERSION_CHECK_SECONDS:
+        return memo[0]
+    try:
+        stamp = _read()
+    except DatabaseError:
+        # The database is down: answers come from the snapshot and cannot change; keep the last stamp.
+        return memo[0] if memo is not None else 0
+    _memo = (stamp, now)
+    return stamp
+
+
+def _write(attempts: int = 3) -> None:
+    from directory.models import DirectoryVersion
+
+    global _unsaved_bump, _memo
+    stamp = time.time_ns()
+    for attempt in range(attempts):
+        try:
+            if not DirectoryVersion.objects.filter(pk=1).update(stamp=stamp):
+                DirectoryVersion.objects.get_or_create(pk=1, defaults={"stamp": stamp})
+        except DatabaseError:
+            if attempt + 1 == attempts:
+                with _lock:
+                    _unsaved_bump = True
+                logger.error("Could not bump the directory version; will retry on the next request", exc_info=True)
+                return
+            time.sleep(0.05 * (attempt + 1))
+        else:
+            with _lock:
+                _unsaved_bump = False
+            _memo = (stamp, time.monotonic())
+            return
+
+
+def _bump_now() -> None:
+    _write()
+
+
+_bump_now.signpost_version_bump = True
 
 
 def bump(**_signal_kwargs) -> None:
-    cache.set(VERSION_KEY, time.time_ns(), timeout=None)
+    """Change the stamp once the current transaction commits (once per transaction)."""
+    connection = transaction.get_connection()
+    if any(getattr(item[1], "signpost_version_bump", False) for item in connection.run_on_commit):
+        return
+    transaction.on_commit(_bump_now)

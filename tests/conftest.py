@@ -36,7 +36,10 @@ def fresh_cache():
     """Each test starts with an empty cache (cached answers must not leak between tests)."""
     from django.core.cache import cache
 
+    from directory import versioning
+
     cache.clear()
+    versioning._memo = None  # the stamp is re-read from this test's database
 
 
 @pytest.fixture
@@ -71,3 +74,18 @@ def shipped(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
         yield import_file()
         transaction.set_rollback(True)
+
+
+@pytest.fixture
+def commit(db):
+    """Run what the test's changes left for "after commit" (the version bump, the snapshot), as a real
+    commit would: tests run inside one transaction that never commits."""
+    from django.db import connection
+
+    def run() -> None:
+        callbacks = list(connection.run_on_commit)
+        connection.run_on_commit.clear()
+        for _savepoints, callback, _robust in callbacks:
+            callback()
+
+    return run

@@ -53,14 +53,16 @@ def germany(db):
     make_organisation(name="Meldestelle", countries=("DE",))
 
 
-def test_answers_are_cached_in_redis_and_refreshed_on_change(client, germany, redis_server, settings,
-                                                            django_assert_num_queries):  # fmt: skip
+def test_answers_are_cached_in_redis_and_refreshed_on_change(
+    client, germany, redis_server, settings, django_assert_num_queries, commit
+):
     port, _process = redis_server
     settings.CACHES = redis_settings(port)
     assert "Meldestelle" in client.get("/help/de/csam-found/").text
     with django_assert_num_queries(0):
         assert "Meldestelle" in client.get("/help/de/csam-found/").text
-    make_organisation(name="Neue Stelle", countries=("DE",))  # bumps the version stamp in Redis
+    make_organisation(name="Neue Stelle", countries=("DE",))
+    commit()  # the change commits
     assert "Neue Stelle" in client.get("/help/de/csam-found/").text
 
 

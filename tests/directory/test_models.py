@@ -92,7 +92,7 @@ def test_publication_needs_a_channel_and_a_place():
     bare.worldwide = True
     assert len(bare.publication_problems()) == 1
     complete = make_organisation()
-    assert complete.publication_problems() == []
+    assert complete.publication_problems() == {}
 
 
 @pytest.mark.django_db

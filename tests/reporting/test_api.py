@@ -173,12 +173,13 @@ def test_the_openapi_document_describes_every_endpoint(client, db):
     }  # fmt: skip
 
 
-def test_route_is_cached_until_the_directory_changes(client, germany, django_assert_num_queries):
+def test_route_is_cached_until_the_directory_changes(client, germany, django_assert_num_queries, commit):
     query = {"country": "DE", "situation": "csam-found"}
     client.get("/api/v1/route/", query)
     with django_assert_num_queries(0):
         client.get("/api/v1/route/", query)
     make_organisation(key="de-new", name="Neu", countries=("DE",))
+    commit()  # the change commits
     names = [o["name"] for o in client.get("/api/v1/route/", query).json()["steps"][0]["organisations"]]
     assert "Neu" in names
 

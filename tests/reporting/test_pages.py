@@ -167,12 +167,13 @@ def test_the_quick_exit_is_on_every_page(client, germany):
 
 
 def test_the_answer_is_cached_and_refreshed_when_a_curator_changes_the_directory(
-    client, germany, django_assert_num_queries
+    client, germany, django_assert_num_queries, commit
 ):
     client.get("/help/de/csam-found/")
     with django_assert_num_queries(0):
         assert "Beschwerdestelle" in client.get("/help/de/csam-found/").text
     make_organisation(name="Neue Meldestelle", countries=("DE",), services=("report_csam",))
+    commit()  # the change commits
     assert "Neue Meldestelle" in client.get("/help/de/csam-found/").text
 
 
