@@ -118,7 +118,7 @@ class OrganisationAdmin(ImportExportMixin, SimpleHistoryAdmin):
     formats = DIRECTORY_FORMATS
     # Places before channels: the channels' phone numbers are read in the countries given here.
     inlines = [PlaceInline, ChannelInline]
-    list_display = ["name", "kind", "served", "status", "needs_check", "last_checked"]
+    list_display = ["name", "kind", "served", "status", "doubts", "last_checked"]
     list_filter = [
         "kind", "networks", "services", CountryServedFilter, "status", "needs_check", StaleFilter, BrokenLinkFilter,
         "worldwide",
@@ -160,6 +160,20 @@ class OrganisationAdmin(ImportExportMixin, SimpleHistoryAdmin):
         return format_html_join(", ", '<a href="{}">{}</a>', links)
 
     # Each change goes through save() so that it is recorded in the entry's history.
+    @admin.display(description=_("needs check"), ordering="needs_check")
+    def doubts(self, organisation: Organisation) -> str:
+        # A warning, not a green tick: "needs check" is something wrong, not something done.
+        return "⚠ " + str(_("needs check")) if organisation.needs_check else ""
+
+    def save_model(self, request, obj, form, change) -> None:
+        # Publishing is a statement that the entry was checked: record when and by whom, unless the
+        # curator set the date themselves.
+        publishing = "status" in form.changed_data and obj.status == Organisation.Status.PUBLISHED
+        if publishing and "last_checked" not in form.changed_data:
+            obj.last_checked = timezone.localdate()
+            obj.checked_by = request.user
+        super().save_model(request, obj, form, change)
+
     @admin.action(description=_("Mark selected as checked today"), permissions=["change"])
     @method_decorator(transaction.atomic)  # one transaction: one snapshot and one version bump
     def mark_checked(self, request, queryset):
@@ -180,7 +194,9 @@ class OrganisationAdmin(ImportExportMixin, SimpleHistoryAdmin):
                 self.message_user(request, f"{organisation}: {text}", messages.ERROR)
                 continue
             organisation.status = Organisation.Status.PUBLISHED
-            organisation.save(update_fields=["status", "updated_at"])
+            organisation.last_checked = timezone.localdate()
+            organisation.checked_by = request.user
+            organisation.save(update_fields=["status", "last_checked", "checked_by", "updated_at"])
             published += 1
         if published:
             self.message_user(request, ngettext("%d entry published.", "%d entries published.", published) % published)

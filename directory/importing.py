@@ -235,6 +235,11 @@ def import_file(path: Path | str = SHIPPED_FILE, *, only_new: bool = False) -> I
     return import_text(Path(path).read_text(encoding="utf-8"), only_new=only_new)
 
 
+def _lf(value: object) -> object:
+    """Text with LF line endings, as the models store it (see models.normalise_newlines)."""
+    return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
+
+
 def _with_defaults(where: str, record: object, required: tuple, defaults: dict) -> dict:
     if not isinstance(record, dict):
         raise DirectoryImportError(where, "(record)", "expected a JSON object.")
@@ -302,6 +307,7 @@ class Importer:
 
     def import_organisation(self, where: str, raw: object) -> str:
         record = _with_defaults(where, raw, ORGANISATION_REQUIRED, ORGANISATION_DEFAULTS)
+        record = {name: _lf(value) for name, value in record.items()}
         record["countries"] = sorted(
             {_country_code(where, "countries", code) for code in self._list(where, record, "countries")}
         )

@@ -92,6 +92,15 @@ class Status(models.TextChoices):
     ARCHIVED = "archived", _("Archived")
 
 
+def normalise_newlines(instance: models.Model) -> None:
+    """Store text typed in a browser with the line endings of the data file (LF, not CRLF), so that
+    saving an untouched form or re-importing an export records no change nobody made."""
+    for field in instance._meta.concrete_fields:
+        value = getattr(instance, field.attname)
+        if isinstance(value, str) and "\r" in value:
+            setattr(instance, field.attname, value.replace("\r\n", "\n").replace("\r", "\n"))
+
+
 class OrganisationQuerySet(models.QuerySet):
     def published(self) -> "OrganisationQuerySet":
         return self.filter(status=Status.PUBLISHED)
@@ -185,6 +194,10 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        normalise_newlines(self)
+        super().save(*args, **kwargs)
 
     def country_codes(self) -> list[str]:
         """The codes of the countries it serves; while a form or import is validating, the pending ones."""
@@ -368,6 +381,10 @@ class EmergencyNumber(models.Model):
 
     def __str__(self) -> str:
         return str(self.country.name)
+
+    def save(self, *args, **kwargs) -> None:
+        normalise_newlines(self)
+        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         if not isinstance(self.other, list) or not all(
