@@ -116,6 +116,7 @@ class OrganisationAdmin(ImportExportMixin, SimpleHistoryAdmin):
     form = OrganisationForm
     resource_classes = [OrganisationResource]
     formats = DIRECTORY_FORMATS
+    import_template_name = "admin/directory/import.html"
     # Places before channels: the channels' phone numbers are read in the countries given here.
     inlines = [PlaceInline, ChannelInline]
     list_display = ["name", "kind", "served", "status", "doubts", "last_checked"]
@@ -266,6 +267,7 @@ class PlaceAdmin(KeepsPublicationRule, SimpleHistoryAdmin):
 class EmergencyNumberAdmin(ImportExportMixin, SimpleHistoryAdmin):
     resource_classes = [EmergencyNumberResource]
     formats = DIRECTORY_FORMATS
+    import_template_name = "admin/directory/import.html"
     list_display = ["country", "general", "police", "ambulance", "fire", "needs_check", "last_checked"]
     list_filter = ["needs_check"]
     search_fields = ["country", "general", "police", "ambulance", "fire"]

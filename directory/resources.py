@@ -171,6 +171,7 @@ class OrganisationResource(DirectoryResource):
         model = Organisation
         fields = ["key"]
         import_id_fields = ["key"]
+        report_skipped = False  # the preview lists what changes; the summary counts the rest
 
     def find(self, key) -> Organisation | None:
         return organisations_for_export().filter(key=key).first()
@@ -197,6 +198,7 @@ class EmergencyNumberResource(DirectoryResource):
         model = EmergencyNumber
         fields = ["country"]
         import_id_fields = ["country"]
+        report_skipped = False
 
     def find(self, country) -> EmergencyNumber | None:
         return EmergencyNumber.objects.filter(country=str(country or "").upper()).first()

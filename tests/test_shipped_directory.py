@@ -35,7 +35,7 @@ def test_exporting_gives_back_the_shipped_file(shipped, db):
     assert export_document() == json.loads(SHIPPED_FILE.read_text(encoding="utf-8"))
 
 
-def test_every_country_gets_a_complete_answer(every_answer):
+def test_every_country_gets_a_complete_answer(every_answer, db):
     for code, situation, answer in every_answer:
         for step in answer.steps:
             answered = step.listings or (step.use_emergency_number and answer.emergency_number)
@@ -124,7 +124,7 @@ def test_shipped_public_text_holds_no_research_remarks(shipped, db):
             assert not remark.search(channel.label + channel.hours), (organisation.key, channel.value)
 
 
-def test_no_answer_offers_a_number_that_cannot_be_dialled_where_the_person_is(every_answer):
+def test_no_answer_offers_a_number_that_cannot_be_dialled_where_the_person_is(every_answer, db):
     from directory.validation import reachable_from_abroad
 
     for code, situation, answer in every_answer:
@@ -151,7 +151,7 @@ def test_the_us_toll_free_cybertipline_number_is_not_offered_in_germany(shipped,
     ]
 
 
-def test_stopncii_is_never_offered_to_a_child_or_for_images_taken_under_18(every_answer):
+def test_stopncii_is_never_offered_to_a_child_or_for_images_taken_under_18(every_answer, db):
     for code, situation, answer in every_answer:
         for step in answer.steps:
             keys = [listing.organisation.key for listing in step.listings]
@@ -164,7 +164,7 @@ def test_stopncii_is_offered_to_an_adult_being_sextorted(shipped, db):
     assert "ww-stopncii-org" in keys
 
 
-def test_a_professionals_line_is_never_support_for_a_child(every_answer):
+def test_a_professionals_line_is_never_support_for_a_child(every_answer, db):
     for code, situation, answer in every_answer:
         if situation.slug != "need-to-talk":
             continue
@@ -174,7 +174,7 @@ def test_a_professionals_line_is_never_support_for_a_child(every_answer):
             assert not audience or audience & {"children", "young_people"}, (code, listing.organisation.key)
 
 
-def test_directories_of_services_are_never_a_first_choice(every_answer):
+def test_directories_of_services_are_never_a_first_choice(every_answer, db):
     for code, situation, answer in every_answer:
         for step in answer.steps:
             kinds = [listing.organisation.kind for listing in step.listings]

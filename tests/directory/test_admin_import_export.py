@@ -131,3 +131,26 @@ def test_garbage_is_refused_without_a_server_error(admin_client, db, content):
     response = preview(admin_client, upload)
     assert response.status_code == 200
     assert not Organisation.objects.exists()
+
+
+def test_a_file_with_other_columns_is_explained_without_a_traceback(admin_client, db):
+    response = preview(admin_client, csv_file([{"Name": "Neue Meldestelle", "Phone": "116 111"}]))
+    assert response.status_code == 200
+    assert "Traceback" not in response.text
+    assert "This file cannot be imported" in response.text
+    assert "Nothing was imported" in response.text
+    assert not Organisation.objects.exists()
+
+
+def test_the_preview_starts_with_a_summary_and_lists_only_what_changes(admin_client, db):
+    make_organisation(key="de-alt", name="Alt", countries=("DE",))
+    from directory.importing import export_organisation, organisations_for_export
+    from directory.resources import ORGANISATION_COLUMNS, cell
+
+    unchanged = export_organisation(organisations_for_export().get(key="de-alt"))
+    rows = [{column: cell(unchanged.get(column)) for column in ORGANISATION_COLUMNS}]
+    rows.append({column: cell(GOOD_ROW.get(column)) for column in ORGANISATION_COLUMNS})
+    response = preview(admin_client, csv_file(rows))
+    assert "Summary: 1 new, 0 changed, 1 unchanged." in response.text
+    assert "Neue Meldestelle" in response.text
+    assert ">Alt<" not in response.text
