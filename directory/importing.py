@@ -10,15 +10,19 @@ differs (so a second import of the same file changes nothing), and runs in one t
 the first bad record stops it, nothing is written, and the error names the record and field.
 """
 
+import contextlib
 import datetime
 import json
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.dispatch import receiver
 from django_countries import countries as all_countries
+from simple_history.signals import pre_create_historical_record
 
 from directory.models import Channel, EmergencyNumber, Network, OpeningHours, Organisation, Place, Service
 
@@ -76,6 +80,32 @@ EMERGENCY_DEFAULTS = {
     "notes": "",
 }
 EMERGENCY_SCALARS = ("general", "police", "ambulance", "fire", "other", "source_urls", "needs_check", "notes")
+
+
+# Who or what is importing, for the history of every row the import writes ("Changed by").
+_current_import = threading.local()
+
+
+@contextlib.contextmanager
+def recorded_as(reason: str, user=None):
+    """Rows written inside this block say in their history that this import wrote them (and who ran it)."""
+    previous = getattr(_current_import, "value", None)
+    _current_import.value = (reason, user)
+    try:
+        yield
+    finally:
+        _current_import.value = previous
+
+
+@receiver(pre_create_historical_record)
+def _name_the_import(sender, history_instance, **kwargs) -> None:
+    current = getattr(_current_import, "value", None)
+    if current is None:
+        return
+    reason, user = current
+    history_instance.history_change_reason = reason[:100]
+    if user is not None and getattr(user, "pk", None):
+        history_instance.history_user = user
 
 
 class DirectoryImportError(Exception):
@@ -232,7 +262,8 @@ def import_text(text: str, *, only_new: bool = False) -> ImportSummary:
 
 
 def import_file(path: Path | str = SHIPPED_FILE, *, only_new: bool = False) -> ImportSummary:
-    return import_text(Path(path).read_text(encoding="utf-8"), only_new=only_new)
+    with recorded_as(f"Imported from {Path(path).name}"):
+        return import_text(Path(path).read_text(encoding="utf-8"), only_new=only_new)
 
 
 def _lf(value: object) -> object:

@@ -24,6 +24,7 @@ from directory.importing import (
     export_emergency,
     export_organisation,
     organisations_for_export,
+    recorded_as,
 )
 from directory.models import EmergencyNumber, Organisation
 
@@ -118,7 +119,9 @@ class DirectoryResource(resources.ModelResource):
         kwargs["rollback_on_validation_errors"] = True
         self.importer = Importer()
         self.seen = set()
-        return super().import_data(dataset, **kwargs)
+        reason = f"Imported in the admin from {kwargs.get('file_name') or 'a file'}"
+        with recorded_as(reason, kwargs.get("user")):
+            return super().import_data(dataset, **kwargs)
 
     def get_diff_headers(self):
         return list(self.columns)

@@ -215,3 +215,24 @@ def test_a_confirmed_number_imports_and_dials():
     unconfirmed["organisations"][0]["channels"][0]["number_confirmed"] = False
     with pytest.raises(DirectoryImportError):
         import_document(unconfirmed)
+
+
+def test_the_history_names_the_import_that_wrote_each_row(db, tmp_path):
+    from directory.importing import import_file
+
+    path = tmp_path / "directory-2026-12.json"
+    path.write_text(json.dumps(DOCUMENT), encoding="utf-8")
+    import_file(path)
+    organisation = Organisation.objects.get(key="de-test-hotline")
+    assert organisation.history.first().history_change_reason == "Imported from directory-2026-12.json"
+    channel = organisation.channels.get(value="116 111")
+    assert channel.history.first().history_change_reason == "Imported from directory-2026-12.json"
+
+
+def test_an_admin_import_names_who_ran_it(admin_client, admin_user):
+    from tests.directory.test_admin_import_export import GOOD_ROW, confirm, csv_file, preview
+
+    confirm(admin_client, preview(admin_client, csv_file([GOOD_ROW], name="neu.csv")))
+    record = Organisation.objects.get(key=GOOD_ROW["key"]).history.first()
+    assert record.history_user == admin_user
+    assert "neu.csv" in record.history_change_reason
