@@ -8,6 +8,7 @@ import json
 import logging
 import os
 import tempfile
+import time
 from pathlib import Path
 
 from django.conf import settings
@@ -61,11 +62,16 @@ def read() -> dict | None:
         return None
 
 
-def _write_now() -> None:
-    try:
-        write()
-    except Exception:  # a failed snapshot must never break a curator's save
-        logger.exception("Could not write the directory snapshot")
+def _write_now(attempts: int = 3) -> None:
+    for attempt in range(attempts):
+        try:
+            write()
+            return
+        except Exception:  # a failed snapshot must never break a curator's save: retry, then say so
+            if attempt + 1 == attempts:
+                logger.exception("Could not write the directory snapshot; the next committed change writes it again")
+            else:
+                time.sleep(0.1 * (attempt + 1))
 
 
 _write_now.signpost_snapshot_write = True

@@ -109,3 +109,21 @@ def test_an_edit_in_one_process_is_seen_by_another_within_a_second(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_a_failed_snapshot_write_is_retried(db, commit, monkeypatch):
+    calls = []
+    real_write = snapshot.write
+
+    def flaky():
+        calls.append(1)
+        if len(calls) == 1:
+            raise OSError("disk busy")
+        real_write()
+
+    monkeypatch.setattr(snapshot, "write", flaky)
+    monkeypatch.setattr(snapshot.time, "sleep", lambda seconds: None)
+    make_organisation(name="Kept", status="published")
+    commit()
+    assert len(calls) == 2
+    assert "Kept" in [record["name"] for record in snapshot.read()["organisations"]]
