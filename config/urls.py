@@ -12,8 +12,13 @@ ADMIN = settings.SIGNPOST_ADMIN_PATH
 urlpatterns = [
     # Curators' views that the admin cannot declare; before the admin's own catch-all patterns.
     path(f"{ADMIN}directory/coverage/", admin.site.admin_view(coverage), name="directory-coverage"),
-    path(f"{ADMIN}preview/", reporting_views.preview, name="preview-start"),
-    path(f"{ADMIN}preview/<str:country_code>/<str:slug>/", reporting_views.preview, name="preview"),
+    # Through admin_view: the admin site's own check (staff, signed in with the second factor).
+    path(f"{ADMIN}preview/", admin.site.admin_view(reporting_views.preview), name="preview-start"),
+    path(
+        f"{ADMIN}preview/<str:country_code>/<str:slug>/",
+        admin.site.admin_view(reporting_views.preview),
+        name="preview",
+    ),
     path(ADMIN, admin.site.urls),
     path("api/v1/", include(api_patterns)),
     path("data/", include(data_patterns)),

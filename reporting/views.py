@@ -1,7 +1,6 @@
 """The public pages: two questions in, the right places to report or get help out."""
 
 from django.conf import settings
-from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import permission_required
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseNotFound, JsonResponse
@@ -126,7 +125,6 @@ def server_error(request: HttpRequest) -> HttpResponse:
     return HttpResponse(render_to_string("500.html"), status=500)
 
 
-@staff_member_required
 @permission_required("directory.view_organisation", raise_exception=True)
 def preview(request: HttpRequest, country_code: str = "", slug: str = "") -> HttpResponse:
     """For curators: the answer exactly as the public sees it, with draft entries shown and marked."""
