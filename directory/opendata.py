@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from directory.importing import ORGANISATION_DEFAULTS, export_emergency, export_organisation, organisations_for_export
 from directory.models import EmergencyNumber
-from directory.resources import cell
+from directory.resources import cell, spreadsheet_safe
 
 LICENCE = "CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/); every entry lists its sources"
 PRIVATE_FIELDS = ("internal_notes", "checked_by")
@@ -32,6 +32,8 @@ def document() -> dict:
         "meta": {
             "title": "Signpost directory: where to report online child sexual abuse or get help, per country",
             "licence": LICENCE,
+            "csv": "In directory.csv a text cell that starts with = + - @ (or a tab or carriage return) starts "
+            "with ' so that spreadsheet programs show it instead of running it as a formula.",
             "generated": timezone.now().isoformat(timespec="seconds"),
         },
         "organisations": published_records(),
@@ -49,7 +51,7 @@ def as_csv() -> str:
     writer = csv.writer(output)
     writer.writerow(CSV_COLUMNS)
     for record in published_records():
-        writer.writerow([cell(record[column]) for column in CSV_COLUMNS])
+        writer.writerow([spreadsheet_safe(cell(record[column])) for column in CSV_COLUMNS])
     return output.getvalue()
 
 

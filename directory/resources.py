@@ -45,8 +45,20 @@ def cell(value) -> str:
     return "" if value is None else str(value)
 
 
+# A cell starting with one of these is run as a formula by spreadsheet programs (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """Text for a spreadsheet cell that no spreadsheet runs: a leading ' before a formula character.
+    (A "+44 …" number keeps its digits; the import takes the ' away again.)"""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
 def parse_cell(column: str, value):
     """A spreadsheet cell back into the record's value (types are checked by the importer)."""
+    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
+        value = value[1:]  # written by spreadsheet_safe
     if isinstance(value, datetime.datetime | datetime.date):
         return value.strftime("%Y-%m-%d")
     if value is None or (isinstance(value, str) and not value.strip()):
@@ -159,7 +171,7 @@ class DirectoryResource(resources.ModelResource):
 
     def export_resource(self, instance, selected_fields=None, **kwargs):
         record = self.export_record(instance)
-        return [cell(record.get(column)) for column in self.columns]
+        return [spreadsheet_safe(cell(record.get(column))) for column in self.columns]
 
     def export(self, queryset=None, **kwargs):
         kwargs.pop("export_fields", None)

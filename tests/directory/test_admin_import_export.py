@@ -154,3 +154,35 @@ def test_the_preview_starts_with_a_summary_and_lists_only_what_changes(admin_cli
     assert "Summary: 1 new, 0 changed, 1 unchanged." in response.text
     assert "Neue Meldestelle" in response.text
     assert ">Alt<" not in response.text
+
+
+def exported(admin_client, fmt):
+    form = admin_client.get("/admin/directory/organisation/export/").context["form"]
+    data = {name: "on" for name, field in form.fields.items() if field.__class__.__name__ == "BooleanField"}
+    return admin_client.post("/admin/directory/organisation/export/", {**data, "format": fmt}).content
+
+
+@pytest.mark.parametrize("fmt", [CSV_FORMAT, XLSX_FORMAT])
+def test_exports_never_hold_a_formula(admin_client, db, fmt):
+    import openpyxl
+
+    make_organisation(key="de-f", name="=HYPERLINK(\"http://evil.example\")", countries=("DE",),
+                      channels=(("phone", "+49 30 1234567"),))  # fmt: skip
+    content = exported(admin_client, fmt)
+    if fmt == CSV_FORMAT:
+        cells = [value for row in csv.reader(io.StringIO(content.decode("utf-8"))) for value in row]
+    else:
+        sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+        cells = [cell.value for row in sheet.iter_rows() for cell in row if cell.value is not None]
+        assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+    assert '\'=HYPERLINK("http://evil.example")' in cells
+    assert not any(isinstance(value, str) and value.startswith(("=", "+", "-", "@")) for value in cells)
+
+
+def test_an_export_with_guarded_cells_imports_back_unchanged(admin_client, db):
+    make_organisation(key="de-f", name="=1+1", countries=("DE",), channels=(("phone", "+49 30 1234567"),))
+    upload = io.BytesIO(exported(admin_client, CSV_FORMAT))
+    upload.name = "export.csv"
+    result = preview(admin_client, upload).context["result"]
+    assert not result.has_validation_errors(), [r.error_dict for r in result.invalid_rows]
+    assert result.totals["skip"] == 1

@@ -95,3 +95,15 @@ def test_mirrors_get_a_304_when_nothing_changed(client, germany, commit):
     changed = client.get("/data/directory.json", headers={"if-none-match": etag})
     assert changed.status_code == 200
     assert changed["ETag"] != etag
+
+
+def test_the_open_data_csv_never_holds_a_formula(client, germany):
+    import csv
+    import io
+
+    make_organisation(key="de-formula", name="@SUM(1+1)", countries=("DE",))
+    text = client.get("/data/directory.csv").content.decode("utf-8")
+    cells = [value for row in csv.reader(io.StringIO(text)) for value in row]
+    assert "'@SUM(1+1)" in cells
+    assert not any(value.startswith(("=", "+", "-", "@")) for value in cells)
+    assert "formula" in client.get("/data/directory.json").json()["meta"]["csv"]
