@@ -146,10 +146,32 @@ def validate_time_zone(value: str) -> None:
         )
 
 
+_HOST = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$")
+
+
+def is_origin(value: str) -> bool:
+    """https://host or https://host:port, and nothing else: no user-info, wildcard, path, query or fragment."""
+    try:
+        parts = urlsplit(value or "")
+        port = parts.port
+    except ValueError:
+        return False
+    host = parts.hostname or ""
+    expected = host + (f":{port}" if port is not None else "")
+    return (
+        parts.scheme == "https"
+        and bool(_HOST.match(host))
+        and parts.netloc.lower() == expected
+        and parts.path in ("", "/")
+        and not parts.query
+        and not parts.fragment
+        and not any(character in value for character in " ;,*'\"")
+    )
+
+
 def validate_origin(value: str) -> None:
-    """An origin for framing: https://host[:port], nothing else (no path, no wildcard)."""
-    parts = urlsplit(value or "")
-    if parts.scheme != "https" or not parts.hostname or parts.path not in ("", "/") or parts.query or parts.fragment:
+    """An origin for framing: https://host[:port], nothing else (no user-info, path, wildcard)."""
+    if not is_origin(value):
         raise ValidationError(
             _("Give only the https address of the site, such as https://www.school.example"), code="invalid_origin"
         )

@@ -43,7 +43,12 @@ def test_every_other_page_stays_unframable(client, germany):
     assert response["X-Frame-Options"] == "DENY"
 
 
-@pytest.mark.parametrize("origin", ["http://school.example", "https://school.example/page", "*", "https://*.example"])
+@pytest.mark.parametrize(
+    "origin",
+    ["http://school.example", "https://school.example/page", "*", "https://*.example",
+     "https://*:*;@school.example", "https://user@school.example", "https://school.example:8443/x",
+     "https://school.example 'unsafe-inline'"],
+)  # fmt: skip
 def test_curators_can_only_list_https_origins(admin_client, db, origin):
     response = admin_client.post("/admin/directory/embedorigin/add/", {"origin": origin, "name": "x", "active": "on"})
     assert response.status_code == 200
@@ -107,3 +112,30 @@ def test_the_open_data_csv_never_holds_a_formula(client, germany):
     assert "'@SUM(1+1)" in cells
     assert not any(value.startswith(("=", "+", "-", "@")) for value in cells)
     assert "formula" in client.get("/data/directory.json").json()["meta"]["csv"]
+
+
+def test_a_listed_origin_may_have_a_port(admin_client, db):
+    admin_client.post("/admin/directory/embedorigin/add/", {"origin": "https://school.example:8443", "name": "x"})
+    assert EmbedOrigin.objects.filter(origin="https://school.example:8443").exists()
+
+
+def test_a_bad_origin_that_reached_the_database_is_never_emitted(client, germany):
+    EmbedOrigin.objects.create(origin="https://*:*;@school.example", name="Smuggled")
+    EmbedOrigin.objects.create(origin="https://www.school.example", name="A school")
+    policy = client.get("/embed/de/csam-found/")["Content-Security-Policy"]
+    assert "frame-ancestors https://www.school.example" in policy
+    assert "*" not in policy.split("frame-ancestors", 1)[1].split(";", 1)[0]
+
+
+def test_the_embed_keeps_answering_when_the_origins_cannot_be_read(client, germany, monkeypatch):
+    from django.db import DatabaseError
+
+    from reporting import partners
+
+    def unreachable(*args, **kwargs):
+        raise DatabaseError("the database is down")
+
+    monkeypatch.setattr(partners.EmbedOrigin.objects, "filter", unreachable)
+    response = client.get("/embed/de/csam-found/")
+    assert response.status_code == 200
+    assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
