@@ -291,4 +291,3 @@ SIGNPOST_PUBLIC_URL = os.environ.get(
 # number of open reports that marks an entry "needs check".
 SIGNPOST_PROBLEM_REPORT_LIMIT = int(os.environ.get("SIGNPOST_PROBLEM_REPORT_LIMIT", "5"))
 SIGNPOST_PROBLEM_REPORT_WINDOW = int(os.environ.get("SIGNPOST_PROBLEM_REPORT_WINDOW", "3600"))
-SIGNPOST_PROBLEM_REPORTS_TO_FLAG = int(os.environ.get("SIGNPOST_PROBLEM_REPORTS_TO_FLAG", "3"))

@@ -91,7 +91,6 @@ def report_problem(request: HttpRequest, organisation_id: int) -> HttpResponse:
                     text=form.cleaned_data["text"],
                     language=get_language(),
                 )
-                flag_if_reported_often(organisation)
                 context["thanks"] = True
         else:
             status = 400
@@ -104,11 +103,3 @@ def report_problem(request: HttpRequest, organisation_id: int) -> HttpResponse:
     response["Referrer-Policy"] = "same-origin"
     add_never_cache_headers(response)  # it carries a CSRF token: no shared cache may keep it
     return response
-
-
-def flag_if_reported_often(organisation: Organisation) -> None:
-    """Several open reports about one entry mark it for a curator to check."""
-    open_reports = organisation.problem_reports.filter(state=ProblemReport.State.OPEN).count()
-    if open_reports >= settings.SIGNPOST_PROBLEM_REPORTS_TO_FLAG and not organisation.needs_check:
-        organisation.needs_check = True
-        organisation.save(update_fields=["needs_check", "updated_at"])

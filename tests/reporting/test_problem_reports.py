@@ -82,12 +82,17 @@ def test_reports_are_rate_limited_per_client_without_storing_addresses(client, h
         assert "127.0.0.1" not in str(report.__dict__) and "203.0.113.7" not in str(report.__dict__)
 
 
-def test_several_open_reports_mark_the_entry_for_checking(client, hotline, settings):
-    settings.SIGNPOST_PROBLEM_REPORTS_TO_FLAG = 2
-    post(client, hotline, reason="number")
-    assert Organisation.objects.get(pk=hotline.pk).needs_check is False
-    post(client, hotline, reason="website")
-    assert Organisation.objects.get(pk=hotline.pk).needs_check is True
+def test_reports_never_change_a_public_answer_by_themselves(client, hotline, commit):
+    from directory import versioning
+
+    commit()
+    before = (versioning.current(), client.get("/help/de/csam-found/").text)
+    for reason in ("number", "website", "closed", "other"):
+        post(HttpsClient(REMOTE_ADDR=f"203.0.113.{len(reason)}"), hotline, reason=reason)
+    commit()
+    assert Organisation.objects.get(pk=hotline.pk).needs_check is False  # a curator decides, not the reports
+    assert ProblemReport.objects.filter(organisation=hotline).count() == 4
+    assert (versioning.current(), client.get("/help/de/csam-found/").text) == before
 
 
 def test_drafts_cannot_be_reported(client, db):
