@@ -287,7 +287,7 @@ SIGNPOST_PUBLIC_URL = os.environ.get(
     "SIGNPOST_PUBLIC_URL", ""
 )  # e.g. https://signpost.example.org (QR codes, snippets)
 
-# "Is something wrong here?": at most this many reports per client per window (seconds), and the
-# number of open reports that marks an entry "needs check".
+# "Is something wrong here?": at most this many reports per client per window (seconds). Reports go to
+# the curators' queue only; they never change a public answer by themselves.
 SIGNPOST_PROBLEM_REPORT_LIMIT = int(os.environ.get("SIGNPOST_PROBLEM_REPORT_LIMIT", "5"))
 SIGNPOST_PROBLEM_REPORT_WINDOW = int(os.environ.get("SIGNPOST_PROBLEM_REPORT_WINDOW", "3600"))
