@@ -204,3 +204,15 @@ def reachable_from_abroad(value: str) -> bool:
     except phonenumbers.NumberParseException:
         return False
     return phonenumbers.number_type(number) not in NOT_FROM_ABROAD
+
+
+SAFE_LINK_SCHEMES = ("http", "https", "tel", "sms", "mailto")
+
+
+def is_safe_link(href: str) -> bool:
+    """Whether an address may be rendered as a link: http(s), tel, sms or mailto (WhatsApp and Telegram
+    links are https). Anything else — javascript:, data: — is never linked, whatever is in the database."""
+    scheme = urlsplit(href or "").scheme.lower()
+    if scheme in ("http", "https"):
+        return bool(urlsplit(href).netloc)
+    return scheme in SAFE_LINK_SCHEMES and ":" in href

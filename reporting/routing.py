@@ -17,7 +17,7 @@ from django.utils import timezone
 from directory import opening, snapshot
 from directory.importing import ORGANISATION_SCALARS
 from directory.models import Channel, EmergencyNumber, Kind, Organisation, Place, ServiceSlug
-from directory.validation import dial_uri, reachable_from_abroad, whatsapp_uri
+from directory.validation import dial_uri, is_safe_link, reachable_from_abroad, whatsapp_uri
 from reporting.situations import Situation, Step
 
 logger = logging.getLogger(__name__)
@@ -35,6 +35,11 @@ class Listing:
     networks: list[str] = field(default_factory=list)
     places: list[str] = field(default_factory=list)  # the countries it serves
     now: datetime.datetime | None = None  # when set, each link says whether it is open now
+
+    @property
+    def source_url(self) -> str:
+        """The first source, for the "source" link (only an http(s) address is ever linked)."""
+        return next((url for url in self.organisation.source_urls or () if is_safe_link(url)), "")
 
     @property
     def checked_long_ago(self) -> bool:
@@ -100,8 +105,12 @@ class Listing:
                 href = whatsapp_uri(channel.value, self.region_of(channel))
             elif channel.type == Channel.Type.EMAIL:
                 href = f"mailto:{channel.value}"
+            elif channel.type == Channel.Type.TELEGRAM and channel.value.startswith("@"):
+                href = f"https://t.me/{channel.value[1:]}"
             else:
                 href = channel.value
+            if not is_safe_link(href):
+                continue  # only tel:, sms:, mailto: and http(s) links are ever rendered (never javascript: …)
             result.append({"channel": channel, "type": channel.type, "href": href, "status": self._status(channel)})
         self._links = result
         return result

@@ -204,3 +204,15 @@ def test_an_entry_checked_more_than_a_year_ago_says_so(client, germany):
     text = client.get("/help/de/csam-found/").text
     assert "Checked May 2023 — more than a year ago" in text
     assert "Checked November 2026 — more than a year ago" not in text
+
+
+def test_a_javascript_address_in_the_database_is_never_rendered_as_a_link(client, germany):
+    from directory.models import Channel
+
+    organisation = Organisation.objects.get(name="Beschwerdestelle")
+    # Not possible through the admin or the import; a value that reached the database another way.
+    Channel.objects.filter(organisation=organisation).update(value="javascript:alert(1)")
+    Organisation.objects.filter(pk=organisation.pk).update(source_urls=["javascript:alert(2)"])
+    text = client.get("/help/de/csam-found/").text
+    assert "javascript:" not in text
+    assert "Beschwerdestelle" in text
