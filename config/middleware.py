@@ -97,7 +97,8 @@ class CachedAnswerMiddleware:
     cookie-less 200 responses are kept. Placed right after WhiteNoise.
     """
 
-    ANSWER_PATH = re.compile(r"^/(?:[a-z]{2}/)?help/[a-z]{2}/[a-z-]+/$")
+    # Answers only: never the printable card, whose QR code carries an absolute address.
+    ANSWER_PATH = re.compile(r"^/(?:[a-z]{2}/)?help/[a-z]{2}/(?!card/)[a-z-]+/$")
 
     def __init__(self, get_response):
         self.get_response = get_response

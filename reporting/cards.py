@@ -34,6 +34,8 @@ CARD_LISTINGS = 3  # organisations per step on a printed card
 def live_url(request: HttpRequest, code: str) -> str:
     path = reverse("reporting:country", args=[code.lower()])
     base = settings.SIGNPOST_PUBLIC_URL
+    # In production the address comes from the settings (a system check requires it), never from the
+    # request's Host header, which a visitor chooses.
     return f"{base.rstrip('/')}{path}" if base else request.build_absolute_uri(path)
 
 

@@ -31,6 +31,7 @@ def test_check_deploy_is_clean_with_production_settings():
         "DJANGO_DEBUG": "0",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "example.org",
+        "SIGNPOST_PUBLIC_URL": "https://example.org",
     }
     env.pop("PYTEST_VERSION", None)
     result = subprocess.run(
@@ -149,3 +150,35 @@ def test_the_admin_path_is_configurable():
     result = subprocess.run([sys.executable, "manage.py", "shell", "-c", code], cwd=ROOT, env=env,
                             capture_output=True, text=True)  # fmt: skip
     assert result.stdout.strip().splitlines()[-1] == "/back-office-7f3/", result.stderr
+
+
+def test_check_deploy_requires_the_public_address_for_cards_and_qr_codes():
+    env = {
+        **os.environ,
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "example.org",
+        "SIGNPOST_PUBLIC_URL": "",
+    }
+    env.pop("PYTEST_VERSION", None)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode != 0
+    assert "signpost.W001" in result.stdout + result.stderr
+
+
+def test_a_card_requested_with_another_host_never_poisons_later_visitors(client, settings, db):
+    settings.ALLOWED_HOSTS = ["testserver", "evil.example"]
+    make_organisation(name="Meldestelle", countries=("DE",), channels=(("web_form", "https://melden.example.de/"),))
+    client.get("/help/de/card/", HTTP_HOST="evil.example")
+    assert "evil.example" not in client.get("/help/de/card/").text
+
+
+def test_the_card_carries_the_configured_public_address(client, settings, db):
+    settings.SIGNPOST_PUBLIC_URL = "https://signpost.example.org"
+    settings.ALLOWED_HOSTS = ["testserver", "evil.example"]
+    text = client.get("/help/de/card/", HTTP_HOST="evil.example").text
+    assert "https://signpost.example.org/help/de/" in text
+    assert "evil.example" not in text
