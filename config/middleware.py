@@ -47,6 +47,32 @@ def mark_public(response: HttpResponse) -> HttpResponse:
     return response
 
 
+class VaryOnlyOnWhatChangesMiddleware:
+    """No `Vary: Accept-Language` where the language is in the address.
+
+    LocaleMiddleware adds it to every unprefixed response, though those (English answers, the
+    embed, the API, open data) never depend on the browser's language. It would split every
+    shared cache per browser header, and with every app server down nginx would serve its stale
+    copy only to a byte-identical header. Only a view whose answer does depend on the header (the
+    bare start page) keeps it, by setting `response.varies_on_language`. Placed before
+    LocaleMiddleware, so it sees the response after it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if getattr(response, "varies_on_language", False) or not response.has_header("Vary"):
+            return response
+        kept = [item.strip() for item in response["Vary"].split(",") if item.strip().lower() != "accept-language"]
+        if kept:
+            response["Vary"] = ", ".join(kept)
+        else:
+            del response["Vary"]
+        return response
+
+
 class NoCookiesOnPublicPagesMiddleware:
     """Drop any cookie from public responses, whatever set it.
 

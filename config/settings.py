@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "config.middleware.NoCookiesOnPublicPagesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "config.middleware.CachedAnswerMiddleware",
+    "config.middleware.VaryOnlyOnWhatChangesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

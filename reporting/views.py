@@ -41,11 +41,13 @@ def start(request: HttpRequest) -> HttpResponse:
             with translation.override(preferred):
                 response = redirect("reporting:start")
             patch_vary_headers(response, ["Accept-Language"])
+            response.varies_on_language = True
             return response
     guess = country_from_accept_language(request.headers.get("Accept-Language", ""))
     form = ChooseForm(initial={"country": guess})
     response = render(request, "reporting/start.html", {"form": form})
     patch_vary_headers(response, ["Accept-Language"])
+    response.varies_on_language = True  # the country is preselected from the browser's region
     return response
 
 

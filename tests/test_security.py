@@ -182,3 +182,18 @@ def test_the_card_carries_the_configured_public_address(client, settings, db):
     text = client.get("/help/de/card/", HTTP_HOST="evil.example").text
     assert "https://signpost.example.org/help/de/" in text
     assert "evil.example" not in text
+
+
+@pytest.mark.parametrize(
+    "path", ["/help/de/csam-found/", "/de/help/de/csam-found/", "/embed/de/csam-found/",
+             "/api/v1/route/?country=DE&situation=csam-found", "/data/directory.json", "/leaving/"],
+)  # fmt: skip
+def test_responses_that_do_not_depend_on_the_browsers_language_do_not_vary_on_it(client, germany, path):
+    response = client.get(path, headers={"accept-language": "fr-FR,fr;q=0.9"})
+    assert response.status_code == 200
+    assert "accept-language" not in response.get("Vary", "").lower()
+
+
+def test_the_start_page_varies_on_the_browsers_language(client, germany):
+    response = client.get("/", headers={"accept-language": "en-AT,en;q=0.9"})
+    assert "accept-language" in response["Vary"].lower()
