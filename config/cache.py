@@ -1,17 +1,19 @@
-"""Django's Redis cache, made to fail soft: if Redis is unreachable, reads miss and writes are skipped.
+"""Django's Redis cache, made to fail soft: if Redis is unreachable, full or failing, reads miss and
+writes are skipped.
 
-The cache only makes answers faster (and shares the directory's version stamp and snapshot
-between app servers); a person must still get an answer when Redis is down.
+The cache only makes answers faster (and shares the snapshot between app servers); a person must
+still get an answer when Redis is down, out of memory, loading or read-only.
 """
 
 import logging
 
 from django.core.cache.backends.redis import RedisCache
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
+from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
-REDIS_DOWN = (RedisConnectionError, RedisTimeoutError, OSError)
+# Every error Redis can answer with (connection lost, timeout, "OOM command not allowed", loading,
+# read-only replica …) degrades to "no cache", never to an error page.
+REDIS_DOWN = (RedisError, OSError)
 
 
 def _soft(method_name: str, fallback):

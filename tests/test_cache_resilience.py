@@ -17,14 +17,13 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture
-def redis_server():
+def start_redis(*options: str):
     """A Redis server of our own, on loopback, keeping nothing on disk."""
     binary = shutil.which("redis-server")
     assert binary, "redis-server is needed for this test (apt-get install redis-server)"
     port = free_port()
     process = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", *options],
         stdout=subprocess.DEVNULL,
     )
     for _ in range(100):
@@ -32,6 +31,21 @@ def redis_server():
             if sock.connect_ex(("127.0.0.1", port)) == 0:
                 break
         time.sleep(0.05)
+    return port, process
+
+
+@pytest.fixture
+def redis_server():
+    port, process = start_redis()
+    yield port, process
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture
+def full_redis():
+    """A Redis that is full and refuses every write ("OOM command not allowed")."""
+    port, process = start_redis("--maxmemory", "1", "--maxmemory-policy", "noeviction")
     yield port, process
     process.terminate()
     process.wait(timeout=10)
@@ -77,3 +91,13 @@ def test_pages_keep_answering_when_redis_goes_away(client, germany, redis_server
         response = client.get(path)
         assert response.status_code == 200, path
     assert "Meldestelle" in client.get("/help/de/csam-found/").text
+
+
+def test_a_full_redis_degrades_to_no_cache_never_to_an_error(client, germany, full_redis, settings):
+    port, _process = full_redis
+    settings.CACHES = redis_settings(port)
+    caches["default"].close()
+    for path in ("/help/de/csam-found/", "/help/de/grooming/", "/", "/api/v1/route/?country=DE&situation=grooming",
+                 "/data/directory.csv"):  # fmt: skip
+        response = client.get(path)
+        assert response.status_code == 200, path
