@@ -16,7 +16,9 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 from django_countries import countries
 
+from directory import versioning
 from reporting import routing
+from reporting.caching import cached_answer
 from reporting.decorators import public_page
 from reporting.situations import CARD_STEPS
 from reporting.views import not_found
@@ -83,9 +85,17 @@ def card_pdf(request: HttpRequest, country_code: str) -> HttpResponse:
     code, problem = country_or_404(request, country_code)
     if problem:
         return problem
-    context = {**card_context(request, code), "inline_css": Path(finders.find("reporting/card.css")).read_text()}
-    html = render_to_string("reporting/card.html", context, request=request)
-    pdf = weasyprint.HTML(string=html).write_pdf()
+    context = card_context(request, code)
+
+    def render() -> tuple[bytes, None]:
+        css = Path(finders.find("reporting/card.css")).read_text()
+        html = render_to_string("reporting/card.html", {**context, "inline_css": css}, request=request)
+        return weasyprint.HTML(string=html).write_pdf(), None
+
+    # Rendering a PDF takes about a second: each card is rendered once per directory version,
+    # language, address and day, so a burst of PDF requests cannot starve the answer pages.
+    key = f"card-pdf:{versioning.current()}:{get_language()}:{code}:{context['live_url']}:{context['printed_on']}"
+    pdf, _valid_for = cached_answer(key, render)
     response = HttpResponse(pdf, content_type="application/pdf")
     name = f"signpost-{code.lower()}-{get_language()}-{datetime.date.today():%Y-%m-%d}.pdf"
     response["Content-Disposition"] = f'inline; filename="{name}"'

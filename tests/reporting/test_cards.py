@@ -63,3 +63,20 @@ def test_the_card_gives_the_oldest_check_of_what_it_shows(client, germany):
     text = client.get("/help/de/card/").text
     assert "Every entry on this card was checked in March 2024 or later." in text
     assert "November 2026 or later" not in text
+
+
+def test_the_pdf_is_rendered_once_and_then_served_from_the_cache(client, germany, monkeypatch):
+    import weasyprint
+
+    renders = []
+    real = weasyprint.HTML.write_pdf
+
+    def counting(self, *args, **kwargs):
+        renders.append(1)
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(weasyprint.HTML, "write_pdf", counting)
+    first = client.get("/help/de/card.pdf").content
+    second = client.get("/help/de/card.pdf").content
+    assert first == second and first.startswith(b"%PDF")
+    assert len(renders) == 1

@@ -216,3 +216,10 @@ def test_a_javascript_address_in_the_database_is_never_rendered_as_a_link(client
     text = client.get("/help/de/csam-found/").text
     assert "javascript:" not in text
     assert "Beschwerdestelle" in text
+
+
+def test_a_query_string_gets_the_cached_answer_not_a_new_render(client, germany, django_assert_num_queries):
+    client.get("/help/de/csam-found/")
+    with django_assert_num_queries(0):
+        response = client.get("/help/de/csam-found/?utm_source=anything&x=1")
+    assert "Beschwerdestelle" in response.text
