@@ -290,5 +290,9 @@ SIGNPOST_PUBLIC_URL = os.environ.get(
 
 # "Is something wrong here?": at most this many reports per client per window (seconds). Reports go to
 # the curators' queue only; they never change a public answer by themselves.
+# The link checker never visits private, loopback, link-local or reserved addresses; only tests that
+# run their own server on 127.0.0.1 turn this on.
+SIGNPOST_LINKCHECK_ALLOW_PRIVATE = False
+
 SIGNPOST_PROBLEM_REPORT_LIMIT = int(os.environ.get("SIGNPOST_PROBLEM_REPORT_LIMIT", "5"))
 SIGNPOST_PROBLEM_REPORT_WINDOW = int(os.environ.get("SIGNPOST_PROBLEM_REPORT_WINDOW", "3600"))

@@ -5,28 +5,36 @@ a small read of the body), a bounded number of requests at once, a per-request t
 says who is asking and why. Uses only the standard library.
 """
 
+import contextlib
 import datetime
 import http.client
 import http.cookiejar
+import ipaddress
+import re
 import socket
 import ssl
+import threading
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from functools import partial
 from http import HTTPStatus
 
-from django.db import transaction
+from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from directory.models import Channel, LinkCheck, Organisation, Status
+from directory.validation import is_public_address
 
 DEFAULT_USER_AGENT = "Signpost link checker (directory maintenance; contact the site's curators)"
 DEFAULT_TIMEOUT = 10.0
+DEFAULT_LINK_DEADLINE = 30.0  # wall-clock seconds for one address, redirects included
+DEFAULT_RUN_DEADLINE = 3600.0  # wall-clock seconds for a whole run
 DEFAULT_CONCURRENCY = 8
 MAX_REDIRECTS = 10
 WEB_SCHEMES = ("http", "https")
@@ -65,17 +73,102 @@ class _EveryResponse(urllib.request.HTTPErrorProcessor):
     https_response = http_response
 
 
-def check_url(url: str, *, timeout: float = DEFAULT_TIMEOUT, user_agent: str = DEFAULT_USER_AGENT) -> CheckResult:
-    """Visit one address; never raises, because one odd address must not stop a nightly run."""
+_visit = threading.local()  # the sockets of the current visit, so its deadline can close them
+
+
+def _guarded_socket(host: str, port: int, timeout: float | None) -> socket.socket:
+    """A connection to `host` that only ever reaches public addresses: the name is resolved here, every
+    address it resolves to is checked, and the connection goes to a checked address (no second lookup
+    a DNS answer could change in between). Called again for every redirect."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as error:
+        raise _Failure(_explain(error)) from None
+    addresses = [info[4][0] for info in infos]
+    if not settings.SIGNPOST_LINKCHECK_ALLOW_PRIVATE:
+        for address in addresses:
+            if not is_public_address(ipaddress.ip_address(address.split("%", 1)[0])):
+                raise _Failure("refused: the address leads to a private, local or reserved network")
+    last_error: OSError | None = None
+    for family, kind, protocol, _name, sockaddr in infos:
+        sock = socket.socket(family, kind, protocol)
+        sock.settimeout(timeout)
+        getattr(_visit, "sockets", []).append(sock)
+        try:
+            sock.connect(sockaddr)
+            return sock
+        except OSError as error:
+            sock.close()
+            last_error = error
+    raise last_error or OSError("no address to connect to")
+
+
+class _GuardedHTTPConnection(http.client.HTTPConnection):
+    def connect(self) -> None:
+        self.sock = _guarded_socket(self.host, self.port, self.timeout)
+
+
+class _GuardedHTTPSConnection(http.client.HTTPSConnection):
+    def connect(self) -> None:
+        sock = _guarded_socket(self.host, self.port, self.timeout)
+        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
+
+
+class _GuardedHTTPHandler(urllib.request.HTTPHandler):
+    def http_open(self, request):
+        return self.do_open(_GuardedHTTPConnection, request)
+
+
+class _GuardedHTTPSHandler(urllib.request.HTTPSHandler):
+    def https_open(self, request):
+        return self.do_open(_GuardedHTTPSConnection, request, context=ssl.create_default_context())
+
+
+def check_url(
+    url: str,
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    user_agent: str = DEFAULT_USER_AGENT,
+    deadline: float = DEFAULT_LINK_DEADLINE,
+) -> CheckResult:
+    """Visit one address; never raises, because one odd address must not stop a nightly run.
+
+    `timeout` bounds each wait for the network; `deadline` bounds the whole visit on the clock (a
+    server that drips a byte every second would otherwise hold it forever): when it passes, the
+    visit's connections are closed and the address is reported as too slow.
+    """
+    sockets: list[socket.socket] = []
+    _visit.sockets = sockets
+    expired = threading.Event()
+
+    def expire() -> None:
+        expired.set()
+        for sock in list(sockets):
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+            sock.close()
+
+    watchdog = threading.Timer(deadline, expire)
+    watchdog.daemon = True
+    watchdog.start()
     try:
         start = _request_url(url)
         status = _follow(start, "HEAD", timeout=timeout, user_agent=user_agent)
         if status in HEAD_REFUSED_CODES:
             status = _follow(start, "GET", timeout=timeout, user_agent=user_agent)
     except _Failure as failure:
-        return CheckResult(url, ok=False, status_code=failure.status_code, error=failure.error)
+        if expired.is_set():
+            return CheckResult(url, ok=False, error=f"no complete answer within {deadline:g} seconds")
+        return CheckResult(url, ok=False, status_code=failure.status_code, error=clean_text(failure.error))
     except Exception as error:  # a last resort: report it rather than lose the whole run
-        return CheckResult(url, ok=False, error=f"unexpected error: {type(error).__name__}: {error}")
+        if expired.is_set():
+            return CheckResult(url, ok=False, error=f"no complete answer within {deadline:g} seconds")
+        return CheckResult(url, ok=False, error=clean_text(f"unexpected error: {type(error).__name__}: {error}"))
+    finally:
+        watchdog.cancel()
+        _visit.sockets = []
+    if expired.is_set():  # closing the connections can look like a short, complete answer
+        return CheckResult(url, ok=False, error=f"no complete answer within {deadline:g} seconds")
     if 200 <= status < 300:
         return CheckResult(url, ok=True, status_code=status)
     return CheckResult(url, ok=False, status_code=status, error=_describe_status(status))
@@ -87,16 +180,37 @@ def check_urls(
     concurrency: int = DEFAULT_CONCURRENCY,
     timeout: float = DEFAULT_TIMEOUT,
     user_agent: str = DEFAULT_USER_AGENT,
+    deadline: float = DEFAULT_LINK_DEADLINE,
+    run_deadline: float = DEFAULT_RUN_DEADLINE,
+    on_result=None,
 ) -> list[CheckResult]:
-    """Check each distinct address once, at most `concurrency` at a time; results in first-seen order."""
+    """Check each distinct address once, at most `concurrency` at a time; results in first-seen order.
+
+    `on_result` is called with each result as soon as it is known (so a run that is stopped still
+    leaves what it found); addresses not reached before `run_deadline` are reported as not checked.
+    """
     if concurrency < 1:
         raise ValueError("concurrency must be at least 1")
     unique = list(dict.fromkeys(urls))
     if not unique:
         return []
-    visit = partial(check_url, timeout=timeout, user_agent=user_agent)
+    stop_at = time.monotonic() + run_deadline
+    visit = partial(check_url, timeout=timeout, user_agent=user_agent, deadline=deadline)
+
+    def visit_in_time(url: str) -> CheckResult:
+        if time.monotonic() > stop_at:
+            return CheckResult(url, ok=False, error=f"not checked: the run's {run_deadline:g} seconds were used up")
+        return visit(url)
+
+    results: dict[str, CheckResult] = {}
     with ThreadPoolExecutor(max_workers=min(concurrency, len(unique)), thread_name_prefix="linkcheck") as pool:
-        return list(pool.map(visit, unique))
+        futures = {pool.submit(visit_in_time, url): url for url in unique}
+        for future in as_completed(futures):
+            result = future.result()
+            results[result.url] = result
+            if on_result is not None:
+                on_result(result)  # in this thread: the database connection is this thread's
+    return [results[url] for url in unique]
 
 
 def urls_to_check() -> list[str]:
@@ -106,19 +220,20 @@ def urls_to_check() -> list[str]:
 
 
 def record_results(results: Iterable[CheckResult], now: datetime.datetime | None = None) -> None:
-    """Keep the latest result per address (one row each), all or nothing."""
+    """Keep the latest result per address (one row each), each as soon as it is known."""
     now = now or timezone.now()
-    with transaction.atomic():
-        for result in results:
-            LinkCheck.objects.update_or_create(
-                url=result.url,
-                defaults={
-                    "checked_at": now,
-                    "ok": result.ok,
-                    "status_code": result.status_code,
-                    "error": result.error[:ERROR_MAX_LENGTH],
-                },
-            )
+    for result in results:
+        if result.error.startswith("not checked:"):
+            continue  # the run ran out of time before this address: keep its last real result
+        LinkCheck.objects.update_or_create(
+            url=result.url,
+            defaults={
+                "checked_at": now,
+                "ok": result.ok,
+                "status_code": result.status_code,
+                "error": result.error[:ERROR_MAX_LENGTH],
+            },
+        )
 
 
 def broken_links(*, still_listed: bool = True) -> QuerySet[LinkCheck]:
@@ -167,7 +282,9 @@ def _request_url(url: str) -> str:
 def _follow(url: str, method: str, *, timeout: float, user_agent: str) -> int:
     """Request `url`, following redirects ourselves so that loops and long chains end as a clear failure."""
     cookies = http.cookiejar.CookieJar()  # some sites redirect to themselves once to set a cookie
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(cookies), _EveryResponse)
+    opener = urllib.request.build_opener(
+        urllib.request.HTTPCookieProcessor(cookies), _EveryResponse, _GuardedHTTPHandler, _GuardedHTTPSHandler
+    )
     seen: set[tuple[str, frozenset]] = set()
     status = None
     for _ in range(MAX_REDIRECTS + 1):
@@ -233,6 +350,15 @@ def _explain(error: BaseException) -> str:
     if isinstance(error, ValueError):
         return "not a valid web address"
     return f"{type(error).__name__}: {error}"
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def clean_text(text: str) -> str:
+    """Remote text (a reason, a redirect target) without control characters, before it is stored or
+    printed: a server must not be able to write terminal escapes into a curator's terminal."""
+    return _CONTROL.sub("", text)
 
 
 def _describe_status(status: int) -> str:

@@ -344,7 +344,7 @@ class Channel(models.Model):
             elif self.type in self.PHONE_TYPES:
                 validation.parse_phone_number(value, self.validation_region())
             elif self.type in self.URL_TYPES:
-                validation.validate_web_address(value)
+                validation.validate_public_web_address(value)
             elif self.type == self.Type.EMAIL:
                 validation.validate_email(value)
         except ValidationError as error:

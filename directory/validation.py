@@ -4,6 +4,7 @@ Used by the models' clean() (so curators see errors in admin) and by the importe
 that both paths apply exactly the same rules.
 """
 
+import ipaddress
 import re
 import zoneinfo
 from urllib.parse import urlsplit
@@ -216,3 +217,36 @@ def is_safe_link(href: str) -> bool:
     if scheme in ("http", "https"):
         return bool(urlsplit(href).netloc)
     return scheme in SAFE_LINK_SCHEMES and ":" in href
+
+
+# Where a curator-entered address may never lead the checker: this machine, the private network,
+# link-local (cloud metadata at 169.254.169.254) and reserved ranges. Otherwise the checker would be
+# an oracle for what answers inside the network, with the results shown in the admin.
+def is_public_address(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    return ip.is_global and not ip.is_multicast
+
+
+def refused_host(host: str) -> str:
+    """Why an address typed as this host is not one to publish or visit ("" if nothing is known against it)."""
+    host = (host or "").strip("[]").lower()
+    if host == "localhost" or host.endswith((".localhost", ".local", ".internal")):
+        return "a local host name"
+    try:
+        ip = ipaddress.ip_address(host)
+    except ValueError:
+        return ""
+    return "" if is_public_address(ip) else "a private, local or reserved address"
+
+
+def validate_public_web_address(value: str) -> None:
+    """A web address a person can open: http(s), and not on this machine or a private network."""
+    validate_web_address(value)
+    why = refused_host(urlsplit(value).hostname or "")
+    if why:
+        raise ValidationError(
+            _("“%(value)s” points to %(why)s: people cannot open it, and the link checker will not visit it."),
+            code="private_address",
+            params={"value": value, "why": why},
+        )

@@ -40,6 +40,7 @@ class Site:
         self.missing = {"/missing"}
         self.stopping = threading.Event()
         self.base_url = ""
+        self.inward = ""
 
     def url(self, path: str) -> str:
         return self.base_url + path
@@ -83,6 +84,8 @@ class Handler(BaseHTTPRequestHandler):
             return 302, "/loop"
         elif self.path == "/moved":
             return 301, "/ok"
+        elif self.path == "/inward":
+            return 302, site.inward
         elif self.path == "/head-not-allowed" and self.command == "HEAD":
             return 405, None
         if self.path in site.missing:
@@ -99,8 +102,12 @@ class QuietServer(ThreadingHTTPServer):
 
 
 @pytest.fixture(autouse=True)
-def only_this_machine(monkeypatch):
-    """Fail any test that would resolve a name other than 127.0.0.1 (names under .invalid fail quietly)."""
+def only_this_machine(monkeypatch, settings):
+    """Fail any test that would resolve a name other than 127.0.0.1 (names under .invalid fail quietly).
+
+    The checker refuses loopback addresses in production; these tests run their server there, so
+    they allow it (the tests of the refusal turn it off again)."""
+    settings.SIGNPOST_LINKCHECK_ALLOW_PRIVATE = True
     attempted = []
     resolve = socket.getaddrinfo
 
@@ -366,3 +373,79 @@ def test_recording_a_result_again_replaces_the_earlier_one():
     check = LinkCheck.objects.get()
     assert (check.ok, check.status_code, check.error) == (True, 200, "")
     assert check.checked_at > earlier
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "[::1]", "169.254.169.254", "10.0.0.5", "192.168.1.1"])
+def test_it_never_visits_a_private_loopback_or_link_local_address(site, settings, monkeypatch, host):
+    settings.SIGNPOST_LINKCHECK_ALLOW_PRIVATE = False
+    answers = {"localhost": "127.0.0.1", "[::1]": "::1"}
+
+    def resolver(name, port, *args, **kwargs):
+        address = answers.get(f"[{name}]" if ":" in str(name) else name, name)
+        family = socket.AF_INET6 if ":" in address else socket.AF_INET
+        return [(family, socket.SOCK_STREAM, 6, "", (address, port))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolver)
+    port = site.base_url.rsplit(":", 1)[1]
+    result = check_url(f"http://{host}:{port}/ok")
+    assert not result.ok
+    assert "refused" in result.error
+    assert site.requests == []
+
+
+def test_a_redirect_to_a_private_address_is_refused_too(site, settings, monkeypatch):
+    """A public page that redirects inward: every hop is resolved and checked again."""
+    settings.SIGNPOST_LINKCHECK_ALLOW_PRIVATE = False
+    port = int(site.base_url.rsplit(":", 1)[1])
+    site.inward = f"http://10.0.0.5:{port}/ok"
+
+    def resolver(name, port_number, *args, **kwargs):
+        address = "10.0.0.5" if name == "10.0.0.5" else "127.0.0.1"
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port_number))]
+
+    from directory import linkcheck
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolver)
+    # Here 127.0.0.1 plays the public site; 10.0.0.5 is the private network behind it.
+    monkeypatch.setattr(linkcheck, "is_public_address", lambda ip: str(ip) == "127.0.0.1")
+    result = check_url(f"http://public.example:{port}/inward")
+    assert not result.ok
+    assert "refused" in result.error
+    assert site.requests == [("HEAD", "/inward")]
+
+
+def test_a_server_that_drips_bytes_is_cut_off_at_the_deadline(settings):
+    settings.SIGNPOST_LINKCHECK_ALLOW_PRIVATE = True
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    stop = threading.Event()
+
+    def drip():
+        connection, _address = listener.accept()
+        with connection:
+            connection.sendall(b"HTTP/1.1 200 OK\r\n")
+            while not stop.is_set():
+                try:
+                    connection.sendall(b"X-Drip: a\r\n")
+                except OSError:
+                    return
+                time.sleep(0.2)
+
+    thread = threading.Thread(target=drip, daemon=True)
+    thread.start()
+    started = time.monotonic()
+    result = check_url(f"http://127.0.0.1:{listener.getsockname()[1]}/", timeout=1, deadline=1.5)
+    stop.set()
+    listener.close()
+    assert time.monotonic() - started < 5
+    assert not result.ok
+    assert "within 1.5 seconds" in result.error
+
+
+def test_remote_text_is_stored_without_control_characters(db):
+    from directory.linkcheck import clean_text
+
+    assert clean_text("redirects to \x1b[2J\x1b]0;owned\x07http://x") == "redirects to [2J]0;ownedhttp://x"
+    record_results([CheckResult("https://example.org/", ok=False, error=clean_text("bad\x1b[31m"))])
+    assert LinkCheck.objects.get().error == "bad[31m"

@@ -121,3 +121,17 @@ def test_a_confirmed_number_must_still_be_written_as_a_number(value):
     organisation = make_organisation(countries=("ZM",), channels=())
     with pytest.raises(ValidationError):
         Channel(organisation=organisation, type="phone", value=value, number_confirmed=True).full_clean()
+
+
+@pytest.mark.parametrize(
+    "address", ["http://127.0.0.1/report", "https://localhost/", "http://169.254.169.254/latest/", "https://[::1]/"]
+)
+def test_a_channel_pointing_inside_the_network_is_refused_with_a_reason(db, address):
+    from django.core.exceptions import ValidationError
+
+    from directory.models import Channel
+    from tests.factories import make_organisation
+
+    channel = Channel(organisation=make_organisation(), type="web_form", value=address)
+    with pytest.raises(ValidationError, match="link checker will not visit it"):
+        channel.clean()

@@ -29,6 +29,20 @@ class Command(BaseCommand):
             help=f"Give up on a request after this many seconds (default {linkcheck.DEFAULT_TIMEOUT:g}).",
         )
         parser.add_argument(
+            "--deadline",
+            type=float,
+            default=linkcheck.DEFAULT_LINK_DEADLINE,
+            metavar="SECONDS",
+            help=f"Give up on one address after this long in all (default {linkcheck.DEFAULT_LINK_DEADLINE:g}).",
+        )
+        parser.add_argument(
+            "--run-deadline",
+            type=float,
+            default=linkcheck.DEFAULT_RUN_DEADLINE,
+            metavar="SECONDS",
+            help=f"Stop starting new checks after this long (default {linkcheck.DEFAULT_RUN_DEADLINE:g}).",
+        )
+        parser.add_argument(
             "--url",
             dest="urls",
             action="extend",
@@ -50,8 +64,15 @@ class Command(BaseCommand):
             if len(url) > URL_MAX_LENGTH:
                 raise CommandError(f"Addresses longer than {URL_MAX_LENGTH} characters cannot be recorded: {url}")
 
-        results = linkcheck.check_urls(urls, concurrency=concurrency, timeout=timeout)
-        linkcheck.record_results(results)
+        # Each result is recorded as soon as it is known: a run that is stopped keeps what it found.
+        results = linkcheck.check_urls(
+            urls,
+            concurrency=concurrency,
+            timeout=timeout,
+            deadline=options["deadline"],
+            run_deadline=options["run_deadline"],
+            on_result=lambda result: linkcheck.record_results([result]),
+        )
 
         broken = [result for result in results if not result.ok]
         noun = "address" if len(results) == 1 else "addresses"
