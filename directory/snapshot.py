@@ -23,11 +23,24 @@ logger = logging.getLogger(__name__)
 CACHE_KEY = "signpost:directory-snapshot"
 
 
+# What the public side never shows, so the snapshot (a file on every app server, a copy in Redis)
+# does not keep it either.
+PRIVATE_FIELDS = ("internal_notes", "checked_by")
+
+
+def public_record(organisation) -> dict:
+    record = {**export_organisation(organisation), "id": organisation.pk}
+    for name in PRIVATE_FIELDS:
+        record.pop(name)
+    return record
+
+
 def build() -> dict:
-    """The published organisations (with their ids) and every country's emergency numbers."""
+    """The published organisations (with their ids, without curators' fields) and every country's emergency
+    numbers."""
     organisations = organisations_for_export().filter(status="published")
     return {
-        "organisations": [{**export_organisation(org), "id": org.pk} for org in organisations],
+        "organisations": [public_record(org) for org in organisations],
         "emergency_numbers": [export_emergency(number) for number in EmergencyNumber.objects.order_by("country")],
     }
 

@@ -303,7 +303,8 @@ def _candidates_from_snapshot(country: str, records: dict) -> list[Listing]:
         national = country in record["countries"]
         if not (national or record["worldwide"]):
             continue
-        organisation = Organisation(pk=record["id"], **{name: record[name] for name in ORGANISATION_SCALARS})
+        fields = {name: record[name] for name in ORGANISATION_SCALARS if name in record}
+        organisation = Organisation(pk=record["id"], **fields)
         if record["last_checked"]:
             organisation.last_checked = datetime.date.fromisoformat(record["last_checked"])
         channels = []

@@ -127,3 +127,14 @@ def test_a_failed_snapshot_write_is_retried(db, commit, monkeypatch):
     commit()
     assert len(calls) == 2
     assert "Kept" in [record["name"] for record in snapshot.read()["organisations"]]
+
+
+def test_the_snapshot_keeps_only_what_the_public_side_needs(db, commit, admin_user):
+    organisation = make_organisation(name="Kept", status="published", internal_notes="Call Anna about this")
+    organisation.checked_by = admin_user
+    organisation.save()
+    commit()
+    text = snapshot.path().read_text(encoding="utf-8")
+    assert "Kept" in text
+    assert "Call Anna" not in text and "internal_notes" not in text
+    assert admin_user.username not in text and "checked_by" not in text
