@@ -197,3 +197,30 @@ def test_responses_that_do_not_depend_on_the_browsers_language_do_not_vary_on_it
 def test_the_start_page_varies_on_the_browsers_language(client, germany):
     response = client.get("/", headers={"accept-language": "en-AT,en;q=0.9"})
     assert "accept-language" in response["Vary"].lower()
+
+
+def error_text(response) -> str:
+    return " ".join(str(error) for error in response.context["form"].non_field_errors())
+
+
+def test_a_wrong_code_and_a_wrong_password_get_the_same_answer(client, curator):
+    device = TOTPDevice.objects.create(user=curator, name="phone", confirmed=True)
+    token = f"{TOTP(device.bin_key, step=device.step, digits=device.digits).token():06d}"
+    wrong_code = f"{(int(token) + 1) % 1000000:06d}"
+    wrong_password = login(client, password="wrong password", token=token, device=device.persistent_id)
+    right_password_wrong_code = login(client, token=wrong_code, device=device.persistent_id)
+    right_password_no_code = login(client)
+    assert error_text(wrong_password) == error_text(right_password_wrong_code) == error_text(right_password_no_code)
+    assert "correct username and password" in error_text(wrong_password)
+
+
+def test_wrong_codes_count_towards_the_lockout(client, curator, settings):
+    device = TOTPDevice.objects.create(user=curator, name="phone", confirmed=True)
+    token = f"{TOTP(device.bin_key, step=device.step, digits=device.digits).token():06d}"
+    wrong_code = f"{(int(token) + 1) % 1000000:06d}"
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        device.throttle_reset()
+        login(client, token=wrong_code, device=device.persistent_id)
+    device.throttle_reset()
+    response = login(client, token=token, device=device.persistent_id)  # now even the right code is refused
+    assert response.status_code == 429
