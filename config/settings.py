@@ -223,6 +223,8 @@ if env_bool("DJANGO_BEHIND_TLS_PROXY", default=not DEBUG):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # How many proxies in front append to X-Forwarded-For (nginx: 1); 0 trusts only the socket's address.
 SIGNPOST_TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
+# Where those proxies connect from (addresses or networks); X-Forwarded-For is ignored from anywhere else.
+SIGNPOST_TRUSTED_PROXIES = env_list("DJANGO_TRUSTED_PROXIES") or ["127.0.0.1", "::1"]
 
 # Only the admin uses cookies. Secure, HttpOnly, and with the __Host- prefix (bound to this host,
 # path /, HTTPS only) unless DJANGO_HOST_PREFIX_COOKIES=0 (e.g. several hosts sharing a session).

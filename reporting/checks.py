@@ -21,3 +21,25 @@ def public_url_is_set(app_configs=None, **kwargs) -> list:
             id="signpost.W001",
         )
     ]
+
+
+@register(Tags.security)
+def trusted_proxies_are_networks(app_configs=None, **kwargs) -> list:
+    """DJANGO_TRUSTED_PROXIES must be addresses or networks; a typo would silently trust nobody (or everybody)."""
+    import ipaddress
+
+    from django.core.checks import Error
+
+    errors = []
+    for entry in settings.SIGNPOST_TRUSTED_PROXIES:
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError:
+            errors.append(
+                Error(
+                    f"DJANGO_TRUSTED_PROXIES holds {entry!r}, which is not an address or network.",
+                    hint="Use addresses or networks separated by commas, e.g. 127.0.0.1,10.0.0.0/24.",
+                    id="signpost.E002",
+                )
+            )
+    return errors

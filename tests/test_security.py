@@ -224,3 +224,33 @@ def test_wrong_codes_count_towards_the_lockout(client, curator, settings):
     device.throttle_reset()
     response = login(client, token=token, device=device.persistent_id)  # now even the right code is refused
     assert response.status_code == 429
+
+
+def test_a_spoofed_forwarded_address_is_ignored_unless_it_comes_through_our_proxy(rf, settings):
+    from config.middleware import client_ip
+
+    settings.SIGNPOST_TRUSTED_PROXY_COUNT = 1
+    settings.SIGNPOST_TRUSTED_PROXIES = ["127.0.0.1"]
+    direct = rf.get("/", REMOTE_ADDR="198.51.100.9", HTTP_X_FORWARDED_FOR="203.0.113.1")
+    assert client_ip(direct) == "198.51.100.9"  # reached the app server directly: its own address counts
+    proxied = rf.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.1, 198.51.100.7")
+    assert client_ip(proxied) == "198.51.100.7"  # the address our nginx saw, not what the client claimed
+
+
+def test_a_spoofed_header_cannot_dodge_the_sign_in_lockout(client, curator, settings):
+    settings.SIGNPOST_REQUIRE_2FA = False
+    settings.SIGNPOST_TRUSTED_PROXY_COUNT = 1
+    settings.SIGNPOST_TRUSTED_PROXIES = ["10.9.9.9"]  # our proxy; this client is not it
+    for attempt in range(settings.AXES_FAILURE_LIMIT):
+        client.post("/admin/login/?next=/admin/", {"username": "curator", "password": "wrong"},
+                    HTTP_X_FORWARDED_FOR=f"203.0.113.{attempt}")  # fmt: skip
+    right = {"username": "curator", "password": "correct horse battery staple"}
+    response = client.post("/admin/login/?next=/admin/", right, HTTP_X_FORWARDED_FOR="203.0.113.200")
+    assert response.status_code == 429
+
+
+def test_a_typo_in_the_trusted_proxies_fails_the_check(settings):
+    from reporting.checks import trusted_proxies_are_networks
+
+    settings.SIGNPOST_TRUSTED_PROXIES = ["127.0.0.1", "10.0.0.0/33"]
+    assert [error.id for error in trusted_proxies_are_networks()] == ["signpost.E002"]
