@@ -320,9 +320,12 @@ class Importer:
 
     CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 
-    def __init__(self, summary: ImportSummary | None = None):
+    def __init__(self, summary: ImportSummary | None = None, *, may_delete: bool = True):
+        """may_delete: whether this import may remove channels and countries an organisation has and the
+        file leaves out (the admin passes the user's delete permissions; the command line may)."""
         summary = summary or ImportSummary()
         self.summary = summary
+        self.may_delete = may_delete
         self.existing = {org.key: org for org in organisations_for_export()}
         self.existing_emergency = {str(n.country): n for n in EmergencyNumber.objects.all()}
         self.services = {service.slug: service for service in Service.objects.all()}
@@ -393,6 +396,8 @@ class Importer:
         for field_name, message in problems.items():
             raise DirectoryImportError(where, field_name, str(message))
 
+        if existing is not None and not self.may_delete:
+            self._refuse_removals(where, existing, record["countries"], channel_objects)
         organisation.save()
         del organisation.pending_country_codes
         organisation.services.set([self.services[slug] for slug in record["services"]])
@@ -405,6 +410,27 @@ class Importer:
             return self.CREATED
         self.summary.updated += 1
         return self.UPDATED
+
+    @staticmethod
+    def _refuse_removals(where: str, existing: Organisation, countries: list[str], wanted: list[Channel]) -> None:
+        """An import never deletes what its user could not delete by hand (curators have no delete right)."""
+        kept = {(channel.type, channel.value, str(channel.country)) for channel in wanted}
+        removed = [c.value for c in existing.channels.all() if (c.type, c.value, str(c.country)) not in kept]
+        if removed:
+            raise DirectoryImportError(
+                where,
+                "channels",
+                f"this would remove {len(removed)} channel(s) ({', '.join(removed)}); removing needs the delete "
+                "permission: keep them in the file, or ask an administrator to remove them.",
+            )
+        gone = sorted({str(place.country) for place in existing.places.all()} - set(countries))
+        if gone:
+            raise DirectoryImportError(
+                where,
+                "countries",
+                f"this would remove the countries {', '.join(gone)}; removing needs the delete permission: keep "
+                "them in the file, or ask an administrator to remove them.",
+            )
 
     @staticmethod
     def _list(where: str, record: dict, name: str) -> list:

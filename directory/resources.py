@@ -129,7 +129,11 @@ class DirectoryResource(resources.ModelResource):
         # All or nothing: one bad row rolls back every row, in the preview and in the real import.
         kwargs["use_transactions"] = True
         kwargs["rollback_on_validation_errors"] = True
-        self.importer = Importer()
+        user = kwargs.get("user")
+        may_delete = user is None or (
+            user.has_perm("directory.delete_channel") and user.has_perm("directory.delete_place")
+        )
+        self.importer = Importer(may_delete=may_delete)
         self.seen = set()
         reason = f"Imported in the admin from {kwargs.get('file_name') or 'a file'}"
         with recorded_as(reason, kwargs.get("user")):

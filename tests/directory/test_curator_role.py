@@ -85,3 +85,50 @@ def test_staff_without_the_role_sees_no_directory(client, hotline):
     assert client.get("/admin/directory/organisation/").status_code == 403
     assert client.get("/admin/directory/coverage/").status_code == 403
     assert client.get("/admin/preview/de/csam-found/").status_code == 403
+
+
+TWO_CHANNELS = (("web_form", "https://a.example.de/"), ("website", "https://b.example.de/"))
+
+
+def two_channel_row(**changes) -> dict:
+    import json
+
+    row = {
+        "key": "de-zwei", "name": "Zwei Wege", "kind": "hotline", "services": "report_csam", "countries": "DE",
+        "channels": json.dumps([{"type": "web_form", "value": "https://a.example.de/"},
+                                {"type": "website", "value": "https://b.example.de/"}]),
+        "status": "published", "last_checked": "2026-11-01",
+    }  # fmt: skip
+    row.update(changes)
+    return row
+
+
+def test_a_curator_cannot_delete_through_an_import(curator_client):
+    import json
+
+    from tests.directory.test_admin_import_export import csv_file, preview
+
+    make_organisation(key="de-zwei", name="Zwei Wege", countries=("DE", "AT"),
+                      channels=TWO_CHANNELS)  # fmt: skip
+    fewer = two_channel_row(channels=json.dumps([{"type": "web_form", "value": "https://a.example.de/"}]),
+                            countries="DE, AT")  # fmt: skip
+    response = preview(curator_client, csv_file([fewer]))
+    errors = response.context["result"].invalid_rows[0].field_specific_errors
+    assert "removing needs the delete permission" in " ".join(errors["channels"])
+    fewer_countries = two_channel_row()
+    response = preview(curator_client, csv_file([fewer_countries]))
+    errors = response.context["result"].invalid_rows[0].field_specific_errors
+    assert "remove the countries AT" in " ".join(errors["countries"])
+    assert Organisation.objects.get(key="de-zwei").channels.count() == 2
+
+
+def test_an_administrator_may_remove_through_an_import(admin_client, db):
+    import json
+
+    from tests.directory.test_admin_import_export import confirm, csv_file, preview
+
+    make_organisation(key="de-zwei", name="Zwei Wege", countries=("DE",),
+                      channels=TWO_CHANNELS)  # fmt: skip
+    fewer = two_channel_row(channels=json.dumps([{"type": "web_form", "value": "https://a.example.de/"}]))
+    confirm(admin_client, preview(admin_client, csv_file([fewer])))
+    assert Organisation.objects.get(key="de-zwei").channels.count() == 1
