@@ -292,6 +292,12 @@ SIGNPOST_PUBLIC_URL = os.environ.get(
 
 # "Is something wrong here?": at most this many reports per client per window (seconds). Reports go to
 # the curators' queue only; they never change a public answer by themselves.
+# The admin's import: the largest file and the most rows it takes (larger: manage.py import_directory).
+SIGNPOST_IMPORT_MAX_BYTES = int(os.environ.get("SIGNPOST_IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
+SIGNPOST_IMPORT_MAX_ROWS = int(os.environ.get("SIGNPOST_IMPORT_MAX_ROWS", "5000"))
+# Uploads larger than this go to a temporary file instead of memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
 # The link checker never visits private, loopback, link-local or reserved addresses; only tests that
 # run their own server on 127.0.0.1 turn this on.
 SIGNPOST_LINKCHECK_ALLOW_PRIVATE = False

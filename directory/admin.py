@@ -15,7 +15,7 @@ from import_export.formats.base_formats import CSV, JSON, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
 from directory import linkcheck
-from directory.forms import ChannelInlineFormSet, OrganisationForm, PlaceInlineFormSet
+from directory.forms import ChannelInlineFormSet, DirectoryImportForm, OrganisationForm, PlaceInlineFormSet
 from directory.models import (
     Channel,
     EmbedOrigin,
@@ -117,6 +117,7 @@ class OrganisationAdmin(ImportExportMixin, SimpleHistoryAdmin):
     resource_classes = [OrganisationResource]
     formats = DIRECTORY_FORMATS
     import_template_name = "admin/directory/import.html"
+    import_form_class = DirectoryImportForm
     # Places before channels: the channels' phone numbers are read in the countries given here.
     inlines = [PlaceInline, ChannelInline]
     list_display = ["name", "kind", "served", "status", "doubts", "last_checked"]
@@ -268,6 +269,7 @@ class EmergencyNumberAdmin(ImportExportMixin, SimpleHistoryAdmin):
     resource_classes = [EmergencyNumberResource]
     formats = DIRECTORY_FORMATS
     import_template_name = "admin/directory/import.html"
+    import_form_class = DirectoryImportForm
     list_display = ["country", "general", "police", "ambulance", "fire", "needs_check", "last_checked"]
     list_filter = ["needs_check"]
     search_fields = ["country", "general", "police", "ambulance", "fire"]

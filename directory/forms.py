@@ -1,9 +1,12 @@
 """Admin forms: friendly editing of the list fields stored as JSON."""
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
+from import_export.forms import ImportForm
 
 from directory.models import Audience, Organisation
 
@@ -78,3 +81,18 @@ class ChannelInlineFormSet(BaseInlineFormSet):
         problem = self.instance.blocks_publication(channels=len(live), countries=1).get("channels")
         if problem:
             raise ValidationError(problem)
+
+
+class DirectoryImportForm(ImportForm):
+    """The admin's import form, with the size limit said up front (a huge upload must not take a worker down)."""
+
+    def clean_import_file(self):
+        upload = self.cleaned_data["import_file"]
+        limit = settings.SIGNPOST_IMPORT_MAX_BYTES
+        if upload.size > limit:
+            raise ValidationError(
+                _("This file is %(size)s; files up to %(limit)s can be imported. Split it, or use import_directory."),
+                code="too_large",
+                params={"size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
+            )
+        return upload

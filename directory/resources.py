@@ -11,10 +11,11 @@ names the row and the field.
 import datetime
 import json
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.html import escape, format_html
 from import_export import resources
-from import_export.results import RowResult
+from import_export.results import Error, RowResult
 
 from directory.importing import (
     EMERGENCY_DEFAULTS,
@@ -129,6 +130,11 @@ class DirectoryResource(resources.ModelResource):
         # All or nothing: one bad row rolls back every row, in the preview and in the real import.
         kwargs["use_transactions"] = True
         kwargs["rollback_on_validation_errors"] = True
+        if len(dataset) > settings.SIGNPOST_IMPORT_MAX_ROWS:
+            result = self.get_result_class()()
+            message = f"{len(dataset)} rows; at most {settings.SIGNPOST_IMPORT_MAX_ROWS} can be imported at once."
+            result.append_base_error(Error(ValueError(message)))
+            return result
         user = kwargs.get("user")
         may_delete = user is None or (
             user.has_perm("directory.delete_channel") and user.has_perm("directory.delete_place")

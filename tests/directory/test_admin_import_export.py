@@ -186,3 +186,22 @@ def test_an_export_with_guarded_cells_imports_back_unchanged(admin_client, db):
     result = preview(admin_client, upload).context["result"]
     assert not result.has_validation_errors(), [r.error_dict for r in result.invalid_rows]
     assert result.totals["skip"] == 1
+
+
+def test_an_oversized_upload_is_refused_with_a_clear_message(admin_client, db, settings):
+    settings.SIGNPOST_IMPORT_MAX_BYTES = 2048
+    rows = [dict(GOOD_ROW, key=f"de-meldestelle-{number}") for number in range(40)]
+    response = preview(admin_client, csv_file(rows))
+    assert response.status_code == 200
+    assert "files up to 2.0" in response.text
+    assert not Organisation.objects.exists()
+
+
+def test_too_many_rows_are_refused_with_a_clear_message(admin_client, db, settings):
+    settings.SIGNPOST_IMPORT_MAX_ROWS = 3
+    rows = [dict(GOOD_ROW, key=f"de-meldestelle-{number}") for number in range(4)]
+    response = preview(admin_client, csv_file(rows))
+    assert response.status_code == 200
+    assert "at most 3 can be imported at once" in response.text
+    assert "Traceback" not in response.text
+    assert not Organisation.objects.exists()
