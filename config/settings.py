@@ -189,9 +189,20 @@ SIGNPOST_STALE_AFTER_DAYS = int(os.environ.get("SIGNPOST_STALE_AFTER_DAYS", "365
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        # Error mail to ADMINS, off the request path and rate-limited (config/logging.py).
+        "mail_admins": {
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+            "class": "config.logging.BackgroundAdminEmailHandler",
+        },
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {"django": {"handlers": ["mail_admins"], "level": "INFO"}},  # and on to the console
 }
+SIGNPOST_ERROR_MAILS_PER_MINUTE = int(os.environ.get("SIGNPOST_ERROR_MAILS_PER_MINUTE", "5"))
 
 # Where the admin lives (a less guessable path is a small extra hurdle for attackers).
 SIGNPOST_ADMIN_PATH = os.environ.get("DJANGO_ADMIN_PATH", "admin/").strip("/") + "/"
@@ -285,7 +296,7 @@ else:
         }
     }
 DEFAULT_FROM_EMAIL = SERVER_EMAIL = os.environ.get("DJANGO_SERVER_EMAIL", "signpost@localhost")
-ADMINS = [("Signpost admin", address) for address in env_list("DJANGO_ADMINS")]
+ADMINS = env_list("DJANGO_ADMINS")
 SIGNPOST_PUBLIC_URL = os.environ.get(
     "SIGNPOST_PUBLIC_URL", ""
 )  # e.g. https://signpost.example.org (QR codes, snippets)
