@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.options import ActionLocation
 from django.db import transaction
@@ -322,6 +323,11 @@ class ProblemReportAdmin(admin.ModelAdmin):
         self.message_user(request, ngettext("%d report resolved.", "%d reports resolved.", count) % count)
 
 
+def public_base() -> str:
+    """The site's public address for snippets partners paste (SIGNPOST_PUBLIC_URL; a check requires it)."""
+    return (settings.SIGNPOST_PUBLIC_URL or "https://signpost.example.org").rstrip("/")
+
+
 @admin.register(EmbedOrigin)
 class EmbedOriginAdmin(admin.ModelAdmin):
     """Partner sites allowed to frame Signpost's answers; each gets a snippet to paste."""
@@ -339,6 +345,6 @@ class EmbedOriginAdmin(admin.ModelAdmin):
         return format_html(
             "<p>{}</p><pre>{}</pre>",
             _("Change the country code (de) and the situation (csam-found) as needed:"),
-            f'<iframe src="https://{{SIGNPOST_HOST}}{path}" title="Where to get help" '
+            f'<iframe src="{public_base()}{path}" title="Where to get help" '
             'width="100%" height="800" loading="lazy" referrerpolicy="no-referrer"></iframe>',
         )

@@ -369,7 +369,10 @@ class EmergencyNumber(models.Model):
     )
     last_checked = models.DateField(null=True, blank=True)
     needs_check = models.BooleanField(default=False)
-    notes = models.TextField(blank=True)
+    notes = models.TextField(
+        blank=True,
+        help_text=_("Published in the open data and the API with the numbers: no internal remarks here."),
+    )
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
 

@@ -73,7 +73,7 @@ def parse_cell(column: str, value):
         if text.startswith("["):
             try:
                 return json.loads(text)
-            except json.JSONDecodeError:
+            except (ValueError, RecursionError):  # RecursionError: a list nested thousands deep
                 raise DirectoryImportError("", column, "not a valid JSON list.") from None
         if column in ("channels", "other"):
             raise DirectoryImportError("", column, 'must be a JSON list, e.g. [{"type": "phone", "value": "116 111"}].')

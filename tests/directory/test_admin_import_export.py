@@ -205,3 +205,10 @@ def test_too_many_rows_are_refused_with_a_clear_message(admin_client, db, settin
     assert "at most 3 can be imported at once" in response.text
     assert "Traceback" not in response.text
     assert not Organisation.objects.exists()
+
+
+def test_a_deeply_nested_cell_is_a_row_error_not_a_server_error(admin_client, db):
+    row = dict(GOOD_ROW, countries="[" * 50000 + "]" * 50000)
+    response = preview(admin_client, csv_file([row]))
+    assert response.status_code == 200
+    assert "not a valid JSON list" in str(response.context["result"].invalid_rows[0].field_specific_errors)

@@ -139,3 +139,11 @@ def test_the_embed_keeps_answering_when_the_origins_cannot_be_read(client, germa
     response = client.get("/embed/de/csam-found/")
     assert response.status_code == 200
     assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+
+
+def test_the_snippet_carries_the_sites_public_address(admin_client, db, settings):
+    settings.SIGNPOST_PUBLIC_URL = "https://hilfe.example.org"
+    origin = EmbedOrigin.objects.create(origin="https://www.school.example", name="A school")
+    text = admin_client.get(f"/admin/directory/embedorigin/{origin.pk}/change/").text
+    assert "https://hilfe.example.org/embed/de/csam-found/" in text
+    assert "SIGNPOST_HOST" not in text
