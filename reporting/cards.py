@@ -60,6 +60,12 @@ def card_context(request: HttpRequest, code: str) -> dict:
     }
 
 
+def no_fetching(url: str, *args, **kwargs):
+    """WeasyPrint fetches nothing while rendering a card: its stylesheet is inlined and its QR code is
+    inline SVG, so any address in the HTML (there should be none) is refused rather than requested."""
+    raise ValueError(f"the printable card fetches nothing ({url[:80]})")
+
+
 def country_or_404(request: HttpRequest, country_code: str):
     code = country_code.upper()
     if code not in countries or country_code != code.lower():
@@ -90,7 +96,7 @@ def card_pdf(request: HttpRequest, country_code: str) -> HttpResponse:
     def render() -> tuple[bytes, None]:
         css = Path(finders.find("reporting/card.css")).read_text()
         html = render_to_string("reporting/card.html", {**context, "inline_css": css}, request=request)
-        return weasyprint.HTML(string=html).write_pdf(), None
+        return weasyprint.HTML(string=html, url_fetcher=no_fetching).write_pdf(), None
 
     # Rendering a PDF takes about a second: each card is rendered once per directory version,
     # language, address and day, so a burst of PDF requests cannot starve the answer pages.

@@ -80,3 +80,22 @@ def test_the_pdf_is_rendered_once_and_then_served_from_the_cache(client, germany
     second = client.get("/help/de/card.pdf").content
     assert first == second and first.startswith(b"%PDF")
     assert len(renders) == 1
+
+
+def test_rendering_the_pdf_fetches_nothing(client, germany, monkeypatch):
+    import weasyprint
+
+    fetched = []
+    real = weasyprint.HTML.__init__
+
+    def watching(self, *args, url_fetcher=None, **kwargs):
+        def fetcher(url, *a, **k):
+            fetched.append(url)
+            return url_fetcher(url, *a, **k)
+
+        real(self, *args, url_fetcher=fetcher, **kwargs)
+
+    monkeypatch.setattr(weasyprint.HTML, "__init__", watching)
+    response = client.get("/help/de/card.pdf")
+    assert response.status_code == 200
+    assert fetched == []
