@@ -523,3 +523,17 @@ class DirectoryVersion(models.Model):
 
     def __str__(self) -> str:
         return str(self.stamp)
+
+
+class RateLimitCounter(models.Model):
+    """How many problem reports one client sent in the current window, shared by every process.
+
+    The key is a keyed hash of the client's address and the day: enough to count, useless to identify.
+    """
+
+    key = models.CharField(max_length=64, unique=True)
+    window_start = models.DateTimeField(db_index=True)
+    count = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.count} since {self.window_start:%H:%M}"

@@ -1,16 +1,18 @@
 """'Is something wrong here?': the public tells curators when an entry is wrong.
 
 No personal data: a reason and an optional short text. Rate-limited per client by a keyed
-hash of its address that lives only in the cache, never in the database or the logs. This form
+hash of its address and the day, counted in a table every process shares (so the limit holds
+with any number of workers) and deleted after two windows; never in the logs. This form
 is the only public page with a cookie (its CSRF token); the answers themselves stay cookie-less.
 """
 
+import datetime
 import hashlib
 import hmac
 
 from django import forms
 from django.conf import settings
-from django.core.cache import cache
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -22,7 +24,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_http_methods
 
 from config.middleware import client_ip
-from directory.models import Organisation, ProblemReport
+from directory.models import Organisation, ProblemReport, RateLimitCounter
 
 # The reasons as the public reads them (the admin keeps the directory's own labels).
 REASONS = [
@@ -57,14 +59,20 @@ def client_key(request: HttpRequest) -> str:
 
 
 def over_the_limit(request: HttpRequest) -> bool:
-    key = client_key(request)
-    cache.add(key, 0, timeout=settings.SIGNPOST_PROBLEM_REPORT_WINDOW)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=settings.SIGNPOST_PROBLEM_REPORT_WINDOW)
-        count = 1
-    return count > settings.SIGNPOST_PROBLEM_REPORT_LIMIT
+    """Count this report for its client in the database, which every process and server shares."""
+    key = client_key(request).split(":", 1)[1]
+    now = timezone.now()
+    window = datetime.timedelta(seconds=settings.SIGNPOST_PROBLEM_REPORT_WINDOW)
+    with transaction.atomic():
+        RateLimitCounter.objects.filter(window_start__lt=now - 2 * window).delete()  # nothing kept longer
+        counter, _created = RateLimitCounter.objects.select_for_update().get_or_create(
+            key=key, defaults={"window_start": now, "count": 0}
+        )
+        if now - counter.window_start >= window:
+            counter.window_start, counter.count = now, 0
+        counter.count += 1
+        counter.save()
+    return counter.count > settings.SIGNPOST_PROBLEM_REPORT_LIMIT
 
 
 def safe_return_path(request: HttpRequest) -> str:

@@ -114,3 +114,14 @@ def test_the_queue_is_in_the_admin_and_counted_on_the_dashboard(admin_client, cl
 def test_the_return_path_is_never_another_site(client, hotline):
     page = client.get(f"/problem/{hotline.pk}/?from=//evil.example/").text
     assert "evil.example" not in page
+
+
+def test_the_limit_holds_across_processes_without_a_shared_cache(client, hotline, settings):
+    from django.core.cache import cache
+
+    settings.SIGNPOST_PROBLEM_REPORT_LIMIT = 2
+    statuses = []
+    for _ in range(3):
+        cache.clear()  # another worker: its own, empty memory cache
+        statuses.append(post(client, hotline, reason="number").status_code)
+    assert statuses == [200, 200, 429]
