@@ -221,6 +221,10 @@ SIGNPOST_VERSION_CHECK_SECONDS = float(os.environ.get("SIGNPOST_VERSION_CHECK_SE
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 IMPORT_EXPORT_USE_TRANSACTIONS = True
+# Uploaded files wait here between the preview and the confirmation; abandoned ones are removed.
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "directory.import_storage.PreviewStorage"
+SIGNPOST_IMPORT_PREVIEW_DIR = Path(os.environ.get("SIGNPOST_IMPORT_PREVIEW_DIR", BASE_DIR / "var" / "import-previews"))
+SIGNPOST_IMPORT_PREVIEW_HOURS = 6
 
 
 # Security ------------------------------------------------------------------------------------

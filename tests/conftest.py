@@ -24,6 +24,7 @@ def collected_static(tmp_path_factory):
     call_command("collectstatic", interactive=False, verbosity=0)
     # Tests that commit write the directory snapshot: never over the project's own.
     settings.SIGNPOST_SNAPSHOT_PATH = tmp_path_factory.mktemp("snapshot") / "directory-snapshot.json"
+    settings.SIGNPOST_IMPORT_PREVIEW_DIR = tmp_path_factory.mktemp("import-previews")
 
 
 @pytest.fixture(autouse=True)

@@ -212,3 +212,18 @@ def test_a_deeply_nested_cell_is_a_row_error_not_a_server_error(admin_client, db
     response = preview(admin_client, csv_file([row]))
     assert response.status_code == 200
     assert "not a valid JSON list" in str(response.context["result"].invalid_rows[0].field_specific_errors)
+
+
+def test_an_abandoned_preview_leaves_no_file_behind(admin_client, db, settings, tmp_path):
+    import os
+    import time
+
+    folder = settings.SIGNPOST_IMPORT_PREVIEW_DIR = tmp_path
+    preview(admin_client, csv_file([GOOD_ROW]))  # abandoned: never confirmed
+    abandoned = list(folder.iterdir())
+    assert len(abandoned) == 1
+    old = time.time() - (settings.SIGNPOST_IMPORT_PREVIEW_HOURS + 1) * 3600
+    os.utime(abandoned[0], (old, old))
+    confirm(admin_client, preview(admin_client, csv_file([GOOD_ROW])))  # the next preview cleans up
+    assert list(folder.iterdir()) == []
+    assert Organisation.objects.filter(key=GOOD_ROW["key"]).exists()
