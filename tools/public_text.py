@@ -124,7 +124,7 @@ _DAY_SET = re.compile(
     rf"(?:\s*(?:,|and|&)\s*{_DAY}(?:\s*(?:-|–|to|through|till|bis)\s*{_DAY})?)*)",
     re.IGNORECASE,
 )
-_SEGMENT = re.compile(rf"{_DAY_SET.pattern}\s*:?\s*(?:from\s+)?{_RANGE.pattern}", re.IGNORECASE)
+_SEGMENT = re.compile(rf"{_DAY_SET.pattern}\s*[:,]?\s*(?:from\s+)?{_RANGE.pattern}", re.IGNORECASE)
 _CONNECTORS = re.compile(r"^[\s,;.]*(?:and)?[\s,;.]*$", re.IGNORECASE)
 
 
