@@ -1,9 +1,11 @@
 """A version stamp of the directory, changed after every committed change, so caches of answers can key on it.
 
 The stamp lives in the database (DirectoryVersion), which every process and app server shares,
-with or without Redis. Each process re-reads it at most once a second (SIGNPOST_VERSION_CHECK_SECONDS),
-so an edit saved anywhere — another worker, an import from the command line — is seen everywhere
-within a second, and a cached page costs at most one tiny query a second per process. The bump
+with or without Redis. Without a shared cache each process re-reads it at most once a second
+(SIGNPOST_VERSION_CHECK_SECONDS), so an edit saved anywhere — another worker, an import from the
+command line — is seen everywhere within a second, and a cached page costs at most one tiny query
+a second per process. With Redis the stamp is also kept there and read on every request, so an edit
+is seen at once; if Redis loses it or goes away, the database answers. The bump
 happens after the transaction commits, so no answer can be cached under the new stamp with the
 old data; a failed bump is retried and logged, never silently dropped.
 """
@@ -13,13 +15,21 @@ import threading
 import time
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import DatabaseError, transaction
 
 logger = logging.getLogger(__name__)
 
+VERSION_KEY = "signpost:directory-version"
 _memo: tuple[int, float] | None = None  # (stamp, when this process read it), shared by its threads
 _lock = threading.Lock()
 _unsaved_bump = False  # a bump that failed: retried on the next read
+
+
+def _shared_cache() -> bool:
+    """Whether the cache is one every process shares (Redis), rather than each process's own memory."""
+    backend = settings.CACHES["default"]["BACKEND"]
+    return not backend.endswith(("LocMemCache", "DummyCache"))
 
 
 def _read() -> int:
@@ -34,6 +44,11 @@ def current() -> int:
     global _memo
     if _unsaved_bump:
         _write()
+    shared = _shared_cache()
+    if shared:
+        stamp = cache.get(VERSION_KEY)
+        if stamp is not None:
+            return stamp
     memo = _memo
     now = time.monotonic()
     if memo is not None and now - memo[1] < settings.SIGNPOST_VERSION_CHECK_SECONDS:
@@ -44,6 +59,8 @@ def current() -> int:
         # The database is down: answers come from the snapshot and cannot change; keep the last stamp.
         return memo[0] if memo is not None else 0
     _memo = (stamp, now)
+    if shared:
+        cache.add(VERSION_KEY, stamp, timeout=None)  # back into Redis (it restarted, or evicted it)
     return stamp
 
 
@@ -67,6 +84,8 @@ def _write(attempts: int = 3) -> None:
             with _lock:
                 _unsaved_bump = False
             _memo = (stamp, time.monotonic())
+            if _shared_cache():
+                cache.set(VERSION_KEY, stamp, timeout=None)
             return
 
 

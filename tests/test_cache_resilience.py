@@ -101,3 +101,16 @@ def test_a_full_redis_degrades_to_no_cache_never_to_an_error(client, germany, fu
                  "/data/directory.csv"):  # fmt: skip
         response = client.get(path)
         assert response.status_code == 200, path
+
+
+def test_with_redis_an_edit_is_seen_at_once_by_every_process(db, redis_server, settings):
+    from directory import versioning
+
+    port, _process = redis_server
+    settings.CACHES = redis_settings(port)
+    settings.SIGNPOST_VERSION_CHECK_SECONDS = 100  # this process alone would not look again for a while
+    before = versioning.current()
+    versioning._write()  # another process's bump: the database and Redis
+    stamp = versioning._memo[0]
+    versioning._memo = (before, versioning.time.monotonic())  # this process still remembers the old stamp
+    assert versioning.current() == stamp
