@@ -1068,7 +1068,7 @@ class Run:
         start, saved = float(times["SAVE_START"]), float(times["SAVED_AT"])
         say(
             f"  save() ran from t=0 to t={saved - start:.3f} s (the UPDATE, then post_save: the version stamp in "
-            "Redis is bumped, then the snapshot is rebuilt and written to the file and to Redis)"
+            "the database and Redis is bumped, then the snapshot is rebuilt and written to the file and to Redis)"
         )
         if refreshed_at is not None:
             say(f"  nginx's cached copy of {EDIT_PAGE} was fresh at t={refreshed_at - start:.2f} s ({cache_control})")
@@ -1086,7 +1086,7 @@ class Run:
         self.check(
             not late,
             "no request sent after save() returned got the old answer from an app server "
-            "(the version stamp is shared in Redis)",
+            "(the version stamp is shared: database and Redis)",
             "; ".join(late),
         )
         label = "cached nginx, page"
