@@ -25,19 +25,24 @@ def germany(db):
     make_organisation(name="Meldestelle", countries=("DE",), channels=(("web_form", "https://melden.example.de/"),))
 
 
-def test_check_deploy_is_clean_with_production_settings():
+def check_deploy(public_url: str) -> subprocess.CompletedProcess:
+    """`manage.py check --deploy --fail-level WARNING` with production settings, in a fresh process."""
     env = {
         **os.environ,
         "DJANGO_DEBUG": "0",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "example.org",
-        "SIGNPOST_PUBLIC_URL": "https://example.org",
+        "SIGNPOST_PUBLIC_URL": public_url,
     }
     env.pop("PYTEST_VERSION", None)
-    result = subprocess.run(
+    return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
+
+
+def test_check_deploy_is_clean_with_production_settings():
+    result = check_deploy("https://example.org")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
@@ -153,18 +158,7 @@ def test_the_admin_path_is_configurable():
 
 
 def test_check_deploy_requires_the_public_address_for_cards_and_qr_codes():
-    env = {
-        **os.environ,
-        "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "DJANGO_ALLOWED_HOSTS": "example.org",
-        "SIGNPOST_PUBLIC_URL": "",
-    }
-    env.pop("PYTEST_VERSION", None)
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+    result = check_deploy("")
     assert result.returncode != 0
     assert "signpost.W001" in result.stdout + result.stderr
 
