@@ -1,6 +1,7 @@
 // "Leave this site": replace this page with a neutral one, so that Back does not return here.
-// Works by click or tap on the button, by the Escape key, and by pressing Shift three times on its
-// own (Shift used with another key, as in Shift+Tab or a capital letter, does not count).
+// Works by click or tap on the button, and by pressing Shift three times on its own, as GOV.UK's
+// "Exit this page" does (Shift used with another key, as in Shift+Tab or a capital letter, does not
+// count). Never Escape: people press it while typing or with a list open, and would lose their page.
 (function () {
   "use strict";
   var button = document.querySelector("[data-exit-url]");
@@ -18,9 +19,7 @@
   var shiftTimes = [];
   var shiftAlone = false;
   document.addEventListener("keydown", function (event) {
-    if (event.key === "Escape") {
-      if (!event.defaultPrevented) leave(event);
-    } else if (event.key === "Shift") {
+    if (event.key === "Shift") {
       if (!event.repeat) shiftAlone = true;
     } else {
       // Another key: Shift is being used for something else (moving back with Shift+Tab, typing).

@@ -117,15 +117,13 @@ def test_without_javascript_the_forms_still_work(open_context, directory):
     expect(page).to_have_url("https://www.bbc.co.uk/weather")
 
 
-@pytest.mark.parametrize("how", ["button", "Escape", "Shift three times"])
+@pytest.mark.parametrize("how", ["button", "Shift three times"])
 def test_the_quick_exit_replaces_the_page(tab, live_server, directory, problems, how):
     tab.goto("https://neutral.example/")  # where the person was before (answered locally)
     tab.goto(live_server.url + "/help/de/csam-found/")
     expect(tab.get_by_role("heading", level=1)).to_have_text(SAW_IMAGES)
     if how == "button":
         tab.get_by_role("link", name="Leave this site").click()
-    elif how == "Escape":
-        tab.keyboard.press("Escape")
     else:
         for _ in range(3):
             tab.keyboard.press("Shift")
@@ -169,3 +167,23 @@ def test_error_messages_are_tied_to_their_questions(tab, directory, problems):
     expect(group).to_have_accessible_description(re.compile("Please choose one of the answers below"))
     # The 400 answers log "Failed to load resource" in the console; nothing else may be there.
     assert [p for p in problems if "status of 400" not in p] == []
+
+
+def test_escape_never_leaves_the_page(tab, directory):
+    """People press Escape while typing or to close the country list: it must not throw them out."""
+    tab.goto("/")
+    tab.get_by_label("Where are you?").focus()
+    tab.keyboard.press("Escape")
+    tab.locator("body").press("Escape")
+    tab.wait_for_timeout(200)
+    expect(tab).to_have_url(re.compile(r"/$"))
+
+
+def test_the_problem_form_sends_in_a_real_browser(tab, directory, problems):
+    tab.goto("/help/de/csam-found/")
+    tab.get_by_role("link", name="Is something wrong here?").first.click()
+    expect(tab.get_by_role("heading", level=1)).to_contain_text("Is something wrong with")
+    tab.get_by_role("radio").first.check()
+    tab.get_by_role("button").filter(has_text=re.compile("Send", re.IGNORECASE)).click()
+    expect(tab.get_by_role("status")).to_contain_text("Thank you. A person who keeps this directory will check it.")
+    assert not problems, problems
