@@ -120,7 +120,7 @@ class DatabaseOutageMiddleware:
         if not isinstance(exception, DatabaseError):
             return None
         logger.error("Database unavailable: %s", exception.__class__.__name__)
-        response = HttpResponse(render_to_string("503.html"), status=503)
+        response = HttpResponse(render_to_string("503.html", {"exit_url": settings.SIGNPOST_EXIT_URL}), status=503)
         response["Retry-After"] = "60"
         response["Cache-Control"] = "no-store"
         return response

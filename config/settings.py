@@ -317,5 +317,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # run their own server on 127.0.0.1 turn this on.
 SIGNPOST_LINKCHECK_ALLOW_PRIVATE = False
 
+CSRF_FAILURE_VIEW = "reporting.views.csrf_failure"  # the site's own 403 page, with the quick exit
+
 SIGNPOST_PROBLEM_REPORT_LIMIT = int(os.environ.get("SIGNPOST_PROBLEM_REPORT_LIMIT", "5"))
 SIGNPOST_PROBLEM_REPORT_WINDOW = int(os.environ.get("SIGNPOST_PROBLEM_REPORT_WINDOW", "3600"))

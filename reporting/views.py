@@ -124,7 +124,7 @@ def not_found(request: HttpRequest, exception=None, *, country_code: str = "", s
 
 def server_error(request: HttpRequest) -> HttpResponse:
     """A plain page with no database access: what to do if Signpost itself is broken."""
-    return HttpResponse(render_to_string("500.html"), status=500)
+    return HttpResponse(render_to_string("500.html", {"exit_url": settings.SIGNPOST_EXIT_URL}), status=500)
 
 
 @permission_required("directory.view_organisation", raise_exception=True)
@@ -148,6 +148,14 @@ def preview(request: HttpRequest, country_code: str = "", slug: str = "") -> Htt
         "preview": True,
     }
     return render(request, "reporting/answer.html", context)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """The problem form sent without a valid token (an old page, blocked cookies): the site's own page,
+    with the quick exit, instead of Django's technical one."""
+    response = render(request, "reporting/forbidden.html", {}, status=403)
+    response["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 def bad_request(request: HttpRequest, exception=None) -> HttpResponse:

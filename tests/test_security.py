@@ -248,3 +248,20 @@ def test_a_typo_in_the_trusted_proxies_fails_the_check(settings):
 
     settings.SIGNPOST_TRUSTED_PROXIES = ["127.0.0.1", "10.0.0.0/33"]
     assert [error.id for error in trusted_proxies_are_networks()] == ["signpost.E002"]
+
+
+def test_error_pages_keep_the_quick_exit(client, germany, settings):
+    from django.test import Client
+
+    from directory.models import Organisation
+
+    strict = Client(enforce_csrf_checks=True)
+    organisation = Organisation.objects.get(name="Meldestelle")
+    forbidden = strict.post(f"/problem/{organisation.pk}/", {"reason": "number"}, secure=True)
+    assert forbidden.status_code == 403
+    assert 'class="exit"' in forbidden.text and settings.SIGNPOST_EXIT_URL in forbidden.text
+    from reporting.views import server_error
+
+    assert settings.SIGNPOST_EXIT_URL in server_error(None).content.decode()
+    assert client.get("/help/xx/csam-found/").status_code == 404
+    assert 'class="exit"' in client.get("/help/xx/csam-found/").text
