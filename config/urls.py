@@ -22,6 +22,7 @@ urlpatterns = [
     path(ADMIN, admin.site.urls),
     path("api/v1/", include(api_patterns)),
     path("data/", include(data_patterns)),
+    path("robots.txt", reporting_views.robots_txt, name="robots-txt"),
 ]
 # Public pages carry their language in the address (/de/help/…), except English (/help/…),
 # so that a shared link opens in the language it was shared in.

@@ -150,6 +150,15 @@ def preview(request: HttpRequest, country_code: str = "", slug: str = "") -> Htt
     return render(request, "reporting/answer.html", context)
 
 
+@require_safe
+@public_page
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    """Search engines may list the answers (people look for help there); never the back office or the form."""
+    lines = ["User-agent: *", f"Disallow: /{settings.SIGNPOST_ADMIN_PATH}", "Disallow: /problem/", "Disallow: /embed/"]
+    lines += [f"Disallow: /{code}/problem/" for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """The problem form sent without a valid token (an old page, blocked cookies): the site's own page,
     with the quick exit, instead of Django's technical one."""

@@ -223,3 +223,16 @@ def test_a_query_string_gets_the_cached_answer_not_a_new_render(client, germany,
     with django_assert_num_queries(0):
         response = client.get("/help/de/csam-found/?utm_source=anything&x=1")
     assert "Beschwerdestelle" in response.text
+
+
+def test_robots_txt_keeps_search_engines_out_of_the_back_office_only(client, germany):
+    response = client.get("/robots.txt")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/plain")
+    assert "Disallow: /admin/" in response.text and "Disallow: /problem/" in response.text
+    assert "Disallow: /help/" not in response.text
+
+
+def test_every_page_has_a_description_in_its_language(client, germany):
+    assert '<meta name="description" content="Where to report online child sexual abuse' in client.get("/").text
+    assert '<meta name="description" content="' in client.get("/de/help/de/csam-found/").text
