@@ -1,3 +1,5 @@
+import datetime
+
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.options import ActionLocation
@@ -112,6 +114,40 @@ class BrokenLinkFilter(admin.SimpleListFilter):
         return queryset
 
 
+# A save in the admin writes the organisation, then its channels and countries, within one request:
+# the related rows that belong to a version are those saved within this time after it.
+SAME_SAVE = datetime.timedelta(seconds=1)
+
+
+def related_moment(organisation_id: int, version_id) -> datetime.datetime:
+    """The moment whose channels and countries belong to this version of the organisation: just after
+    it was saved, and before the organisation's next version."""
+    version = Organisation.history.get(history_id=version_id)
+    later = (
+        Organisation.history.filter(id=organisation_id, history_date__gt=version.history_date)
+        .order_by("history_date")
+        .values_list("history_date", flat=True)
+        .first()
+    )
+    moment = version.history_date + SAME_SAVE
+    return min(moment, later - datetime.timedelta(microseconds=1)) if later else moment
+
+
+def restore_related(organisation_id: int, moment, user) -> None:
+    """Channels and countries as they were at `moment`: later ones removed, removed ones back."""
+    for model in (Channel, Place):
+        then = list(model.history.as_of(moment).filter(organisation_id=organisation_id))
+        kept = {row.pk for row in then}
+        for row in model.objects.filter(organisation_id=organisation_id).exclude(pk__in=kept):
+            row._history_user = user
+            row.delete()
+        for row in then:
+            if model is Place:  # the same country may have come back as another row since
+                model.objects.filter(organisation_id=organisation_id, country=row.country).exclude(pk=row.pk).delete()
+            row._history_user = user
+            row.save()
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(ImportExportMixin, SimpleHistoryAdmin):
     form = OrganisationForm
@@ -119,8 +155,29 @@ class OrganisationAdmin(ImportExportMixin, SimpleHistoryAdmin):
     formats = DIRECTORY_FORMATS
     import_template_name = "admin/directory/import.html"
     import_form_class = DirectoryImportForm
+    object_history_template = "admin/directory/organisation/object_history.html"
     # Places before channels: the channels' phone numbers are read in the countries given here.
     inlines = [PlaceInline, ChannelInline]
+
+    def history_view(self, request, object_id, extra_context=None):
+        """The organisation's history, with the changes to its channels and countries beside its own."""
+        related = [
+            *Channel.history.filter(organisation_id=object_id).select_related("history_user"),
+            *Place.history.filter(organisation_id=object_id).select_related("history_user"),
+        ]
+        related.sort(key=lambda record: record.history_date, reverse=True)
+        context = {"related_changes": related[:200], **(extra_context or {})}
+        return super().history_view(request, object_id, extra_context=context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """Reverting restores the channels and countries the organisation had at that version, too."""
+        with transaction.atomic():
+            moment = related_moment(int(object_id), version_id)
+            response = super().history_form_view(request, object_id, version_id, extra_context)
+            if request.method == "POST" and response.status_code == 302:
+                restore_related(int(object_id), moment, request.user)
+        return response
+
     list_display = ["name", "kind", "served", "status", "doubts", "last_checked"]
     list_filter = [
         "kind", "networks", "services", CountryServedFilter, "status", "needs_check", StaleFilter, BrokenLinkFilter,

@@ -89,3 +89,36 @@ def test_marking_checked_is_recorded_too(hotline):
     hotline.mark_checked(None)
     assert hotline.history.count() == before + 1
     assert hotline.history.first().last_checked == hotline.last_checked
+
+
+def test_the_organisations_history_shows_its_channel_and_country_changes(admin_client, admin_user, hotline):
+    from directory.models import Place
+
+    channel = hotline.channels.get()
+    channel._history_user = admin_user
+    channel.value = "https://b.example.de/"
+    channel.save()
+    Place.objects.create(organisation=hotline, country="AT")
+    page = admin_client.get(f"/admin/directory/organisation/{hotline.pk}/history/").text
+    table = page.split('id="related-changes"', 1)[1]
+    assert "Report form: https://b.example.de/" in table and "changed" in table
+    assert "Country: Austria" in table and "added" in table
+
+
+def test_reverting_restores_the_channels_and_countries_of_that_version(admin_client, hotline):
+    import time
+
+    from directory.models import Place
+
+    original = hotline.history.latest()
+    time.sleep(1.1)  # later than the same save (admin.SAME_SAVE)
+    Channel.objects.create(organisation=hotline, type="phone", value="116 111", position=1)
+    hotline.channels.get(value="https://a.example.de/").delete()
+    Place.objects.create(organisation=hotline, country="AT")
+    hotline.refresh_from_db()
+
+    revert_url = f"/admin/directory/organisation/{hotline.pk}/history/{original.history_id}/"
+    response = admin_client.post(revert_url, change_form_data(hotline, name=original.name))
+    assert response.status_code == 302
+    assert [c.value for c in Channel.objects.filter(organisation=hotline)] == ["https://a.example.de/"]
+    assert [str(p.country) for p in Place.objects.filter(organisation=hotline)] == ["DE"]
