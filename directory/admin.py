@@ -4,11 +4,10 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.options import ActionLocation
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 from django.shortcuts import redirect
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.decorators import method_decorator
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -18,6 +17,7 @@ from import_export.formats.base_formats import CSV, JSON, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
 from directory import linkcheck
+from directory.bulk import save_organisations
 from directory.forms import ChannelInlineFormSet, DirectoryImportForm, OrganisationForm, PlaceInlineFormSet
 from directory.models import (
     Channel,
@@ -234,21 +234,28 @@ class OrganisationAdmin(ImportExportMixin, SimpleHistoryAdmin):
             obj.checked_by = request.user
         super().save_model(request, obj, form, change)
 
+    # Bulk actions write every selected entry in a fixed number of queries and one transaction (one
+    # history entry each, one version bump and one snapshot after the commit), however many are selected.
     @admin.action(description=_("Mark selected as checked today"), permissions=["change"])
-    @method_decorator(transaction.atomic)  # one transaction: one snapshot and one version bump
     def mark_checked(self, request, queryset):
-        today = timezone.localdate()
-        for organisation in queryset:
-            organisation.mark_checked(request.user, today)
-        count = len(queryset)
+        organisations = list(queryset.order_by())
+        for organisation in organisations:
+            organisation.last_checked = timezone.localdate()
+            organisation.checked_by = request.user
+            organisation.needs_check = False
+        save_organisations(organisations, ["last_checked", "checked_by", "needs_check"], request.user)
+        count = len(organisations)
         self.message_user(request, ngettext("%d entry marked checked.", "%d entries marked checked.", count) % count)
 
     @admin.action(description=_("Publish selected"), permissions=["change"])
-    @method_decorator(transaction.atomic)
     def publish(self, request, queryset):
-        published = 0
-        for organisation in queryset:
-            problems = organisation.publication_problems()
+        published = []
+        for organisation in queryset.order_by().annotate(
+            channel_count=Count("channels", distinct=True), place_count=Count("places", distinct=True)
+        ):
+            problems = organisation.publication_problems(
+                channels=organisation.channel_count, countries=organisation.place_count
+            )
             if problems:
                 text = " ".join(str(problem) for problem in problems.values())
                 self.message_user(request, f"{organisation}: {text}", messages.ERROR)
@@ -256,19 +263,19 @@ class OrganisationAdmin(ImportExportMixin, SimpleHistoryAdmin):
             organisation.status = Organisation.Status.PUBLISHED
             organisation.last_checked = timezone.localdate()
             organisation.checked_by = request.user
-            organisation.save(update_fields=["status", "last_checked", "checked_by", "updated_at"])
-            published += 1
+            published.append(organisation)
+        save_organisations(published, ["status", "last_checked", "checked_by"], request.user)
         if published:
-            self.message_user(request, ngettext("%d entry published.", "%d entries published.", published) % published)
+            count = len(published)
+            self.message_user(request, ngettext("%d entry published.", "%d entries published.", count) % count)
 
     @admin.action(description=_("Archive selected"), permissions=["change"])
-    @method_decorator(transaction.atomic)
     def archive(self, request, queryset):
-        count = 0
-        for organisation in queryset:
+        organisations = list(queryset.order_by())
+        for organisation in organisations:
             organisation.status = Organisation.Status.ARCHIVED
-            organisation.save(update_fields=["status", "updated_at"])
-            count += 1
+        save_organisations(organisations, ["status"], request.user)
+        count = len(organisations)
         self.message_user(request, ngettext("%d entry archived.", "%d entries archived.", count) % count)
 
 

@@ -179,7 +179,7 @@ def organisations_for_export():
     return (
         Organisation.objects.order_by("key")
         .select_related("checked_by")
-        .prefetch_related("networks", "services", "places", "channels")
+        .prefetch_related("networks", "services", "places", "channels__opening_hours")
     )
 
 
