@@ -114,3 +114,36 @@ def test_with_redis_an_edit_is_seen_at_once_by_every_process(db, redis_server, s
     stamp = versioning._memo[0]
     versioning._memo = (before, versioning.time.monotonic())  # this process still remembers the old stamp
     assert versioning.current() == stamp
+
+
+def test_a_bump_lost_while_redis_refused_writes_is_seen_within_a_second_after(db, redis_server, settings, commit):
+    """Redis full (or stalled) during a save: the edit commits, Redis keeps the old stamp; once Redis
+    takes writes again, every process moves to the new stamp within a second, not in 24 hours."""
+    import redis
+
+    from directory import versioning
+
+    port, _process = redis_server
+    settings.CACHES = redis_settings(port)
+    settings.SIGNPOST_VERSION_CHECK_SECONDS = 0.2
+    before = versioning.current()  # now in Redis too
+    server = redis.Redis(port=port)
+    server.config_set("maxmemory", 1)  # "OOM command not allowed": every write is refused
+    make_organisation(name="Neue Stelle", countries=("DE",))
+    commit()  # the edit is in the database; its new stamp never reached Redis
+    server.config_set("maxmemory", 0)
+    versioning._memo = None  # another process, which only knows what Redis says
+    time.sleep(0.3)
+    after = versioning.current()
+    assert after != before
+    assert caches["default"].get(versioning.VERSION_KEY) == after  # and Redis has it back
+
+
+def test_the_stamp_only_grows_even_when_a_servers_clock_is_behind(db, monkeypatch):
+    from directory import versioning
+
+    versioning._write()
+    first = versioning.current()
+    monkeypatch.setattr(versioning.time, "time_ns", lambda: 1)  # a server whose clock is far behind
+    versioning._write()
+    assert versioning._memo[0] > first

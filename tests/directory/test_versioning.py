@@ -138,3 +138,22 @@ def test_the_snapshot_keeps_only_what_the_public_side_needs(db, commit, admin_us
     assert "Kept" in text
     assert "Call Anna" not in text and "internal_notes" not in text
     assert admin_user.username not in text and "checked_by" not in text
+
+
+def test_an_import_whose_bump_cannot_be_saved_says_so_instead_of_exiting_quietly(db, tmp_path, monkeypatch):
+    from django.core.management import CommandError, call_command
+    from django.db import DatabaseError
+
+    from directory.models import DirectoryVersion
+
+    def broken(*args, **kwargs):
+        raise DatabaseError("the database is busy")
+
+    monkeypatch.setattr(versioning, "_unsaved_bump", False)  # and back to False afterwards
+    monkeypatch.setattr(versioning.time, "sleep", lambda seconds: None)
+    monkeypatch.setattr(transaction, "on_commit", lambda callback, *args, **kwargs: callback())  # as if committed
+    monkeypatch.setattr(DirectoryVersion.objects, "filter", broken)
+    path = tmp_path / "directory.json"
+    path.write_text(json.dumps({"emergency_numbers": [{"country": "DE", "general": "112"}]}))
+    with pytest.raises(CommandError, match="version stamp could not be changed"):
+        call_command("import_directory", "--file", str(path))

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from directory import versioning
 from directory.importing import SHIPPED_FILE, DirectoryImportError, import_file
 
 
@@ -23,3 +24,8 @@ class Command(BaseCommand):
         except DirectoryImportError as error:
             raise CommandError(f"Nothing was imported. {error}") from None
         self.stdout.write(str(summary))
+        if not versioning.flush():
+            raise CommandError(
+                "The directory was imported, but its version stamp could not be changed, so cached answers may "
+                "stay old: run the command again once the database answers."
+            )
