@@ -3,6 +3,7 @@ import datetime
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.options import ActionLocation
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Prefetch
 from django.shortcuts import redirect
@@ -176,6 +177,13 @@ class OrganisationAdmin(ImportExportMixin, SimpleHistoryAdmin):
             response = super().history_form_view(request, object_id, version_id, extra_context)
             if request.method == "POST" and response.status_code == 302:
                 restore_related(int(object_id), moment, request.user)
+                problems = Organisation.objects.get(pk=object_id).blocks_publication()
+                if problems:
+                    transaction.set_rollback(True)
+                    list(messages.get_messages(request))  # drop the "changed successfully" just queued
+                    text = " ".join(str(problem) for problem in problems.values())
+                    self.message_user(request, _("Not reverted: %(problems)s") % {"problems": text}, messages.ERROR)
+                    return redirect(request.path)
         return response
 
     list_display = ["name", "kind", "served", "status", "doubts", "last_checked"]
@@ -280,7 +288,8 @@ class OrganisationAdmin(ImportExportMixin, SimpleHistoryAdmin):
 
 
 class KeepsPublicationRule:
-    """Deleting a channel or a place on its own page never leaves a published organisation without one."""
+    """Deleting a channel or a place on its own page, or moving it to another organisation, never leaves a
+    published organisation without one."""
 
     counted = ""  # "channels" or "countries": what a deletion takes away
 
@@ -289,19 +298,40 @@ class KeepsPublicationRule:
         actions.pop("delete_selected", None)  # one at a time, each checked against the rule
         return actions
 
+    def problem_without(self, row) -> str | None:
+        """What the row's organisation would lack if the row went, as the curator should read it."""
+        organisation = row.organisation
+        remaining = (organisation.channels if self.counted == "channels" else organisation.places).count() - 1
+        problem = organisation.blocks_publication(**{self.counted: remaining}).get(self.counted)
+        if not problem:
+            return None
+        return _("%(problem)s Unpublish “%(organisation)s” first, or add another one.") % {
+            "problem": problem,
+            "organisation": organisation,
+        }
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change, **kwargs)
+        model_admin = self
+
+        class KeepsRuleForm(form_class):
+            def clean(self):
+                cleaned_data = super().clean()
+                moved_to = cleaned_data.get("organisation")
+                if self.instance.pk and moved_to and moved_to.pk != self.instance.organisation_id:
+                    problem = model_admin.problem_without(type(self.instance).objects.get(pk=self.instance.pk))
+                    if problem:
+                        raise ValidationError({"organisation": problem})
+                return cleaned_data
+
+        return KeepsRuleForm
+
     def delete_view(self, request, object_id, extra_context=None):
         row = self.get_object(request, object_id)
         if row is not None:
-            organisation = row.organisation
-            remaining = (organisation.channels if self.counted == "channels" else organisation.places).count() - 1
-            problem = organisation.blocks_publication(**{self.counted: remaining}).get(self.counted)
+            problem = self.problem_without(row)
             if problem:
-                self.message_user(
-                    request,
-                    _("%(problem)s Unpublish “%(organisation)s” first, or add another one.")
-                    % {"problem": problem, "organisation": organisation},
-                    messages.ERROR,
-                )
+                self.message_user(request, problem, messages.ERROR)
                 return redirect(reverse(f"admin:directory_{row._meta.model_name}_change", args=[row.pk]))
         return super().delete_view(request, object_id, extra_context)
 

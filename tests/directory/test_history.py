@@ -62,7 +62,7 @@ def test_the_history_page_shows_the_change_and_who(admin_client, hotline):
 
 
 def test_a_curator_can_revert_to_an_earlier_version(admin_client, hotline):
-    original = hotline.history.earliest()
+    original = hotline.history.latest()  # complete, with its channel and country (the earliest had none yet)
     admin_client.post(f"/admin/directory/organisation/{hotline.pk}/change/", change_form_data(hotline, name="Falsch"))
     assert Organisation.objects.get(pk=hotline.pk).name == "Falsch"
     revert_url = f"/admin/directory/organisation/{hotline.pk}/history/{original.history_id}/"
