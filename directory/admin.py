@@ -234,11 +234,12 @@ class OrganisationAdmin(ImportExportMixin, SimpleHistoryAdmin):
         return "⚠ " + str(_("needs check")) if organisation.needs_check else ""
 
     def save_model(self, request, obj, form, change) -> None:
-        # Publishing is a statement that the entry was checked: record when and by whom, unless the
-        # curator set the date themselves.
+        # Publishing is a statement that the entry was checked: record by whom, and when — today, unless
+        # the curator gave the date of their check themselves.
         publishing = "status" in form.changed_data and obj.status == Organisation.Status.PUBLISHED
-        if publishing and "last_checked" not in form.changed_data:
-            obj.last_checked = timezone.localdate()
+        if publishing:
+            if obj.last_checked is None or "last_checked" not in form.changed_data:
+                obj.last_checked = timezone.localdate()
             obj.checked_by = request.user
         super().save_model(request, obj, form, change)
 
