@@ -157,3 +157,18 @@ def test_an_import_whose_bump_cannot_be_saved_says_so_instead_of_exiting_quietly
     path.write_text(json.dumps({"emergency_numbers": [{"country": "DE", "general": "112"}]}))
     with pytest.raises(CommandError, match="version stamp could not be changed"):
         call_command("import_directory", "--file", str(path))
+
+
+def test_the_snapshot_is_written_after_an_admin_import_preview_and_a_save(admin_client, commit):
+    """Every admin import preview rolls back; the next curator's save must still write the snapshot."""
+    from tests.directory.test_admin import add_form
+    from tests.directory.test_admin_import_export import GOOD_ROW, csv_file, preview
+
+    assert preview(admin_client, csv_file([GOOD_ROW])).status_code == 200  # a dry run: rolled back
+    commit()
+    response = admin_client.post("/admin/directory/organisation/add/", add_form(name="Nach der Vorschau"))
+    assert response.status_code == 302
+    commit()
+    names = [record["name"] for record in snapshot.read()["organisations"]]
+    assert "Nach der Vorschau" in names
+    assert GOOD_ROW["name"] not in names
