@@ -126,13 +126,17 @@ class ImportSummary:
     emergency_created: int = 0
     emergency_updated: int = 0
     emergency_unchanged: int = 0
+    kept: int = 0  # --only-new: already in the database, left as curators have them (not compared)
+    emergency_kept: int = 0
     changed_keys: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
+        kept = f", {self.kept} kept as they are" if self.kept else ""
+        emergency_kept = f", {self.emergency_kept} kept as they are" if self.emergency_kept else ""
         return (
-            f"Organisations: {self.created} created, {self.updated} updated, {self.unchanged} unchanged. "
+            f"Organisations: {self.created} created, {self.updated} updated, {self.unchanged} unchanged{kept}. "
             f"Emergency numbers: {self.emergency_created} created, {self.emergency_updated} updated, "
-            f"{self.emergency_unchanged} unchanged."
+            f"{self.emergency_unchanged} unchanged{emergency_kept}."
         )
 
 
@@ -240,7 +244,7 @@ def import_document(document: dict, *, only_new: bool = False) -> ImportSummary:
                 raise DirectoryImportError(where, "key", "the same key appears twice in the file.")
             seen.add(key)
             if key in known_keys:
-                summary.unchanged += 1
+                summary.kept += 1
                 continue
             importer.import_organisation(where, record)
         seen_countries: set[str] = set()
@@ -251,7 +255,7 @@ def import_document(document: dict, *, only_new: bool = False) -> ImportSummary:
                 raise DirectoryImportError(where, "country", "the same country appears twice in the file.")
             seen_countries.add(country)
             if isinstance(country, str) and country.upper() in known_countries:
-                summary.emergency_unchanged += 1
+                summary.emergency_kept += 1
                 continue
             importer.import_emergency(where, record)
     return summary

@@ -69,3 +69,12 @@ def test_make_run_loads_only_new_organisations():
     with open("Makefile", encoding="utf-8") as makefile:
         run = makefile.read().split("\nrun:", 1)[1].split("\n\n", 1)[0]
     assert "import_directory --only-new" in run
+
+
+def test_the_next_start_says_it_kept_what_curators_have(db, tmp_path, capsys):
+    path = write(tmp_path, DOCUMENT)
+    call_command("import_directory", "--only-new", "--file", path)
+    capsys.readouterr()
+    call_command("import_directory", "--only-new", "--file", path)
+    said = capsys.readouterr().out
+    assert "0 created, 0 updated, 0 unchanged, 1 kept as they are" in said
