@@ -1,6 +1,7 @@
 """The curated directory: organisations, where they serve, how to reach them, emergency numbers."""
 
 import datetime
+from collections.abc import Sequence
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -275,6 +276,8 @@ class Channel(models.Model):
 
     # Numbers (WhatsApp is messaged in the app, never dialled, but its value is a number).
     PHONE_TYPES = (Type.PHONE, Type.SMS, Type.WHATSAPP)
+    DIALLED_TYPES = (Type.PHONE, Type.SMS)
+    # Web addresses (a Telegram value may also be written @name).
     URL_TYPES = (Type.CHAT, Type.WEB_FORM, Type.WEBSITE, Type.APP, Type.TELEGRAM)
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="channels")
@@ -286,14 +289,17 @@ class Channel(models.Model):
         validators=[validate_public_label],
         help_text=_(
             "Shown to the public next to the button: a few words a person needs, such as “for parents”. "
-            "Sources, years and doubts go in the organisation's internal notes."
+            "Sources, years, remarks and doubts go in the organisation's internal notes."
         ),
     )
     hours = models.CharField(
         _("opening hours"),
         max_length=300,
         blank=True,
-        help_text=_("Shown to the public. Prefer the weekly hours (so the page can say “open now”)."),
+        help_text=_(
+            "Shown to the public, as written: short, no sources or remarks (those go in the organisation's internal "
+            "notes). Prefer the weekly hours, so the page can say “open now”."
+        ),
     )
     free = models.BooleanField(null=True, blank=True)
     country = CountryField(
@@ -333,13 +339,47 @@ class Channel(models.Model):
             return None
         return codes[0] if len(codes) == 1 else None
 
+    def home_country(self, organisation_countries: Sequence[str]) -> str | None:
+        """The country this channel is for: its own; for a number in international form, the number's;
+        else the organisation's only country (None when it cannot be told)."""
+        if self.country:
+            return str(self.country)
+        if self.type in self.PHONE_TYPES and (region := validation.number_region(self.value)):
+            return region
+        return organisation_countries[0] if len(organisation_countries) == 1 else None
+
+    def usable_in(self, country: str, organisation_countries: Sequence[str]) -> bool:
+        """Whether a person in `country` can use this channel: the one home of that rule (pages, API, card).
+
+        A channel for another country is not. A toll-free, shared-cost or short number, and any number
+        written in national format, works only in its own country; abroad only an international (+…)
+        number that can be dialled from anywhere is shown. WhatsApp, Telegram and web channels work
+        from anywhere (a WhatsApp number needs its international digits for the link).
+        """
+        home = self.home_country(organisation_countries)
+        if self.country and home != country:
+            return False
+        if self.type == self.Type.WHATSAPP:
+            return bool(validation.whatsapp_digits(self.value, home))
+        if self.type not in self.DIALLED_TYPES:
+            return True
+        if home == country:
+            return True
+        if home is None and country in organisation_countries and not self.value.strip().startswith("+"):
+            return True  # a confirmed national number of an organisation serving several countries, all of them
+        return validation.reachable_from_abroad(self.value)
+
     def clean(self) -> None:
         value = (self.value or "").strip()
         self.value = value
         if not value:
             return  # the field's own "required" error says it
         try:
-            if self.type in self.PHONE_TYPES and self.number_confirmed:
+            if self.type == self.Type.WHATSAPP:
+                validation.validate_whatsapp_number(value, self.validation_region())
+            elif self.type == self.Type.TELEGRAM:
+                validation.validate_telegram(value)
+            elif self.type in self.PHONE_TYPES and self.number_confirmed:
                 validation.validate_plain_number(value)
             elif self.type in self.PHONE_TYPES:
                 validation.parse_phone_number(value, self.validation_region())

@@ -178,14 +178,62 @@ def validate_origin(value: str) -> None:
         )
 
 
-def whatsapp_uri(value: str, region: str | None) -> str:
-    """A link that opens a chat with this number in WhatsApp (wa.me takes the international digits)."""
+def validate_whatsapp_number(value: str, region: str | None) -> None:
+    """A WhatsApp number as printed: a plain number, in international form (+…) or with a country to read it
+    in, so that its wa.me link can be built. WhatsApp is messaged over the internet, never dialled, so the
+    phone-number library's tables (which lack many WhatsApp lines) are not asked."""
+    validate_plain_number(value)
+    if not value.strip().startswith("+") and not region:
+        raise ValidationError(
+            _("Give the country this number is for, or write it in international form (+44 …)."),
+            code="no_region",
+        )
+    if not whatsapp_digits(value, region):
+        raise ValidationError(_("“%(value)s” is not a phone number."), code="invalid_phone", params={"value": value})
+
+
+def whatsapp_digits(value: str, region: str | None) -> str:
+    """The number in international form without the +, as wa.me takes it ("" if it cannot be told)."""
+    value = (value or "").strip()
+    if value.startswith("+"):
+        return phonenumbers.normalize_digits_only(value)
+    if not region:
+        return ""
     try:
-        number = phonenumbers.parse(value, region or None)
-        digits = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164).lstrip("+")
+        number = phonenumbers.parse(value, region)
     except phonenumbers.NumberParseException:
-        digits = phonenumbers.normalize_digits_only(value)
-    return f"https://wa.me/{digits}"
+        return ""
+    return f"{number.country_code}{phonenumbers.national_significant_number(number)}"
+
+
+def whatsapp_uri(value: str, region: str | None) -> str:
+    """A link that opens a chat with this number in WhatsApp (never tel:): https://wa.me/<international digits>."""
+    digits = whatsapp_digits(value, region)
+    return f"https://wa.me/{digits}" if digits else ""
+
+
+_TELEGRAM_NAME = re.compile(r"^@([A-Za-z0-9_]{4,32})$")
+TELEGRAM_HOSTS = ("t.me", "telegram.me")
+
+
+def validate_telegram(value: str) -> None:
+    """A Telegram address: https://t.me/… or a public name written @name."""
+    if _TELEGRAM_NAME.match(value or ""):
+        return
+    parts = urlsplit(value or "")
+    if parts.scheme != "https" or (parts.hostname or "") not in TELEGRAM_HOSTS or parts.path in ("", "/"):
+        raise ValidationError(
+            _("“%(value)s” is not a Telegram address: write https://t.me/name or @name."),
+            code="invalid_telegram",
+            params={"value": value},
+        )
+    validate_public_web_address(value)
+
+
+def telegram_uri(value: str) -> str:
+    """The https link for a Telegram address (@name opens https://t.me/name)."""
+    match = _TELEGRAM_NAME.match(value or "")
+    return f"https://t.me/{match.group(1)}" if match else value
 
 
 NOT_FROM_ABROAD = {
@@ -197,14 +245,30 @@ NOT_FROM_ABROAD = {
 
 def reachable_from_abroad(value: str) -> bool:
     """Whether a published number can be dialled from another country: written in international
-    form (+…), and not a toll-free, shared-cost or premium number (those work only at home)."""
+    form (+…), and not a toll-free, shared-cost, premium or short number (those work only at home)."""
     if not value.strip().startswith("+"):
         return False  # national format or a short number: only in its own country
     try:
         number = phonenumbers.parse(value, None)
     except phonenumbers.NumberParseException:
         return False
-    return phonenumbers.number_type(number) not in NOT_FROM_ABROAD
+    if phonenumbers.number_type(number) in NOT_FROM_ABROAD:
+        return False
+    region = number_region(value)
+    return phonenumbers.is_valid_number(number) or not (
+        region and shortnumberinfo.is_valid_short_number_for_region(number, region)
+    )
+
+
+def number_region(value: str) -> str | None:
+    """The country an international-format number belongs to (None for national format or unknown numbers)."""
+    if not value.strip().startswith("+"):
+        return None
+    try:
+        region = phonenumbers.region_code_for_number(phonenumbers.parse(value, None))
+    except phonenumbers.NumberParseException:
+        return None
+    return region if region and region != phonenumbers.UNKNOWN_REGION else None
 
 
 SAFE_LINK_SCHEMES = ("http", "https", "tel", "sms", "mailto")

@@ -13,6 +13,7 @@ from django_countries import countries
 
 from config.middleware import mark_public
 from directory import snapshot, versioning
+from directory.labels import public_label
 from directory.models import EmergencyNumber
 from reporting import routing
 from reporting.caching import cached_answer, limit_max_age
@@ -109,7 +110,7 @@ def organisation_dict(listing: routing.Listing) -> dict:
             {
                 "type": link["type"],
                 "value": link["channel"].value,
-                "label": link["channel"].label,
+                "label": public_label(link["channel"].label),
                 "href": link["href"],
                 "hours": link["channel"].hours,
                 "free": link["channel"].free,

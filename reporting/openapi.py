@@ -78,8 +78,15 @@ def openapi_document() -> dict:
         "properties": {
             "type": {"type": "string", "enum": ChannelType.values},
             "value": STRING,
-            "label": STRING,
-            "href": {"type": "string", "description": "A link to use: tel:, sms:, mailto: or https:"},
+            "label": {
+                "type": "string",
+                "description": "A few public words such as “for parents”, in `lang` where it is one of Signpost's own.",
+            },
+            "href": {
+                "type": "string",
+                "description": "A link to use: tel:, sms:, mailto: or https: (WhatsApp opens https://wa.me/…, "
+                "Telegram https://t.me/…; neither is ever a tel: link).",
+            },
             "hours": STRING,
             "free": _nullable({"type": "boolean"}),
             "open_now": OPEN_NOW,

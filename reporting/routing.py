@@ -17,7 +17,7 @@ from django.utils import timezone
 from directory import opening, snapshot
 from directory.importing import ORGANISATION_SCALARS
 from directory.models import Channel, EmergencyNumber, Kind, Organisation, Place, ServiceSlug
-from directory.validation import dial_uri, is_safe_link, reachable_from_abroad, whatsapp_uri
+from directory.validation import dial_uri, is_safe_link, telegram_uri, whatsapp_uri
 from reporting.situations import Situation, Step
 
 logger = logging.getLogger(__name__)
@@ -58,6 +58,16 @@ class Listing:
         if kind == Kind.WORLDWIDE_SERVICE and self.national:
             return ""
         return kind
+
+    @property
+    def is_directory(self) -> bool:
+        """A list of local services: its links say "Find your local service", never "report" or "call"."""
+        return self.organisation.kind == Kind.DIRECTORY
+
+    @property
+    def directory_link(self) -> dict | None:
+        """A directory's one link: the web page where a person finds the service where they live."""
+        return next((link for link in self.links() if link["href"].startswith("https://")), None)
 
     @property
     def is_draft(self) -> bool:
@@ -102,11 +112,11 @@ class Listing:
             elif channel.type == Channel.Type.SMS:
                 href = dial_uri(channel.value, self.region_of(channel), scheme="sms")
             elif channel.type == Channel.Type.WHATSAPP:
-                href = whatsapp_uri(channel.value, self.region_of(channel))
+                href = whatsapp_uri(channel.value, channel.home_country(self.places) or self.region_of(channel))
             elif channel.type == Channel.Type.EMAIL:
                 href = f"mailto:{channel.value}"
-            elif channel.type == Channel.Type.TELEGRAM and channel.value.startswith("@"):
-                href = f"https://t.me/{channel.value[1:]}"
+            elif channel.type == Channel.Type.TELEGRAM:
+                href = telegram_uri(channel.value)
             else:
                 href = channel.value
             if not is_safe_link(href):
@@ -151,6 +161,15 @@ class RoutedStep:
     @property
     def service(self) -> str:
         return self.step.service
+
+    @property
+    def is_support(self) -> bool:
+        return self.service in (ServiceSlug.SUPPORT_CHILD, ServiceSlug.SUPPORT_ADULT)
+
+    @property
+    def needs_human_alternative(self) -> bool:
+        """Someone to talk to, and no service in the country itself: a trusted adult is one too."""
+        return self.is_support and not any(listing.national for listing in self.listings)
 
 
 @dataclass
@@ -200,6 +219,8 @@ BEST_KINDS = {
 CHILD, PARENT, ADULT = "child", "parent", "adult"
 WHO = (CHILD, PARENT, ADULT)
 CHILD_AUDIENCES = {"children", "young_people"}
+# Situations about images taken under 18, whoever asks.
+UNDER_18_IMAGES = {"my-images"}
 
 
 def _best_first(service: str):
@@ -215,13 +236,20 @@ def _best_first(service: str):
     return key
 
 
-def fits(listing: Listing, service: str, who: str) -> bool:
-    """Whether this organisation is right for this person at this step (its audience)."""
+def fits(listing: Listing, service: str, who: str, situation: str = "") -> bool:
+    """Whether this organisation is right for this person at this step (its audience).
+
+    An empty audience means "anyone". A service whose audience names neither children nor young
+    people (a parents' or professionals' line) is never support for a child; one for adults only
+    (StopNCII: adults' own intimate images) never removes images for a child, a parent, or images
+    from when one was under 18.
+    """
     audience = set(listing.organisation.audience or ())
     if service == ServiceSlug.SUPPORT_CHILD and audience and not audience & CHILD_AUDIENCES:
-        return False  # a parents' or professionals' line is never support for a child
-    # Removal of adults' own images (StopNCII) is never offered for a child's images.
-    return not (service == ServiceSlug.REMOVE_IMAGES and audience == {"adults"} and who != ADULT)
+        return False
+    if service == ServiceSlug.REMOVE_IMAGES and audience == {"adults"}:
+        return who == ADULT and situation not in UNDER_18_IMAGES
+    return True
 
 
 def candidates(country: str, *, include_drafts: bool = False) -> list[Listing]:
@@ -249,17 +277,9 @@ def _split(joined: str | None) -> list[str]:
     return sorted(joined.split(",")) if joined else []
 
 
-def shown_channels(channels, country: str, *, national: bool) -> list[Channel]:
-    """The channels a person in `country` can use: those for their country, and abroad only numbers
-    that can be dialled from abroad (never a toll-free, shared-cost, short or national-format one)."""
-    shown = []
-    for channel in channels:
-        if channel.country and channel.country != country:
-            continue
-        if not national and channel.type in Channel.PHONE_TYPES and not reachable_from_abroad(channel.value):
-            continue
-        shown.append(channel)
-    return shown
+def shown_channels(channels, country: str, places: list[str]) -> list[Channel]:
+    """The channels a person in `country` can use (the rule is Channel.usable_in, the same for every path)."""
+    return [channel for channel in channels if channel.usable_in(country, places)]
 
 
 def _candidates_from_database(country: str, include_drafts: bool) -> list[Listing]:
@@ -285,7 +305,7 @@ def _candidates_from_database(country: str, include_drafts: bool) -> list[Listin
     return [
         Listing(
             organisation,
-            shown_channels(organisation.channels.all(), country, national=organisation.national),
+            shown_channels(organisation.channels.all(), country, _split(organisation.country_codes)),
             national=organisation.national,
             country=country,
             services=set(_split(organisation.service_slugs)),
@@ -321,7 +341,7 @@ def _candidates_from_snapshot(country: str, records: dict) -> list[Listing]:
         listings.append(
             Listing(
                 organisation,
-                shown_channels(channels, country, national=national),
+                shown_channels(channels, country, record["countries"]),
                 national=national,
                 country=country,
                 services=set(record["services"]),
@@ -343,27 +363,39 @@ def offers(listing: Listing, service: str) -> bool:
     return service in listing.services
 
 
-def route_step(step: Step, listings: list[Listing], who: str = CHILD) -> RoutedStep:
-    listings = [item for item in listings if fits(item, step.service, who)]
-    best_first = _best_first(step.service)
-    national = sorted((item for item in listings if item.national and offers(item, step.service)), key=best_first)
-    if step.service == ServiceSlug.EMERGENCY:
+def fitting(listing: Listing, service: str, who: str, situation: str) -> bool:
+    return offers(listing, service) and fits(listing, service, who, situation)
+
+
+def route_step(step: Step, listings: list[Listing], who: str = CHILD, situation: str = "") -> RoutedStep:
+    """Who answers one step: the country's own services, best first for this service; else the
+    worldwide ones (a directory of local services only ever last, as "find your local service")."""
+    service = step.service
+    listings = [item for item in listings if item.channels and fitting(item, service, who, situation)]
+    best_first = _best_first(service)
+    services = [item for item in listings if not item.is_directory]
+    national = sorted((item for item in services if item.national), key=best_first)
+    if service == ServiceSlug.EMERGENCY:
         return RoutedStep(step, national, use_emergency_number=True)
     if national:
         return RoutedStep(step, national)
-    if step.service == ServiceSlug.REPORT_POLICE:
+    # Worldwide services only: never another country's national service, and their numbers only where
+    # they can be dialled from here (Listing.channels).
+    worldwide = sorted((item for item in services if not item.national), key=best_first)
+    directories = sorted((item for item in listings if item.is_directory and not item.national), key=best_first)
+    worldwide += directories[:1]
+    if service == ServiceSlug.REPORT_POLICE or not worldwide:
         return RoutedStep(step, [], use_emergency_number=True)
-    worldwide = sorted((item for item in listings if offers(item, step.service)), key=best_first)
-    if worldwide:
-        return RoutedStep(step, worldwide, fallback=True)
-    # No service anywhere (only if the directory lost its worldwide entries): the emergency number.
-    return RoutedStep(step, [], use_emergency_number=True)
+    # A directory is never the first choice: with nothing else, the emergency number comes first.
+    return RoutedStep(step, worldwide, fallback=True, use_emergency_number=worldwide[0].is_directory)
 
 
 CONTACT_TYPES = (Channel.Type.PHONE, Channel.Type.SMS, Channel.Type.CHAT)
 
 
-def open_alternative(routed: RoutedStep, listings: list[Listing]) -> tuple[Listing, dict] | None:
+def open_alternative(
+    routed: RoutedStep, listings: list[Listing], who: str = CHILD, situation: str = ""
+) -> tuple[Listing, dict] | None:
     """If the best service can be contacted but not right now: the first open phone, SMS or chat.
 
     Looked for in the same step first (another channel, another service), then among the
@@ -375,7 +407,14 @@ def open_alternative(routed: RoutedStep, listings: list[Listing]) -> tuple[Listi
     if not best or any(link["status"].state != opening.CLOSED for link in best):
         return None  # open, or hours unknown, or nothing to call: nothing to point elsewhere for
     worldwide = sorted(
-        (item for item in listings if offers(item, routed.service) and item not in routed.listings),
+        (
+            item
+            for item in listings
+            if fitting(item, routed.service, who, situation)
+            and not item.national
+            and not item.is_directory
+            and item not in routed.listings
+        ),
         key=_best_first(routed.service),
     )
     for listing in [*routed.listings, *worldwide]:
@@ -385,12 +424,16 @@ def open_alternative(routed: RoutedStep, listings: list[Listing]) -> tuple[Listi
     return None
 
 
-def mark_repeats(steps: list[RoutedStep]) -> None:
-    """Each organisation is shown once per answer: later steps list it under `shown_before`."""
+def mark_repeats(steps: list[RoutedStep], shown_per_step: int | None = None) -> None:
+    """Each organisation is shown once per answer: later steps list it under `shown_before`.
+
+    `shown_per_step`: how many new organisations each step shows (a printed card shows a few), so
+    that only an organisation really shown above is referred to.
+    """
     seen: set[int] = set()
     for routed in steps:
         routed.shown_before = [listing for listing in routed.listings if id(listing.organisation) in seen]
-        seen |= {id(listing.organisation) for listing in routed.listings}
+        seen |= {id(listing.organisation) for listing in routed.new_listings[:shown_per_step]}
 
 
 def has_national_service(steps: list[RoutedStep]) -> bool:
@@ -422,8 +465,8 @@ def route(
     for listing in listings:
         listing.now = now or timezone.now()
     emergency = emergency_numbers(country)
-    steps = [route_step(step, listings, who) for step in situation.steps]
+    steps = [route_step(step, listings, who, situation.slug) for step in situation.steps]
     for routed in steps:
-        routed.open_alternative = open_alternative(routed, listings)
+        routed.open_alternative = open_alternative(routed, listings, who, situation.slug)
     mark_repeats(steps)
     return Route(country=country, situation=situation, emergency=emergency, steps=steps)
