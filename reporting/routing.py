@@ -164,7 +164,7 @@ class RoutedStep:
 
     @property
     def is_support(self) -> bool:
-        return self.service in (ServiceSlug.SUPPORT_CHILD, ServiceSlug.SUPPORT_ADULT)
+        return self.service in SUPPORT_SERVICES
 
     @property
     def needs_human_alternative(self) -> bool:
@@ -219,6 +219,7 @@ BEST_KINDS = {
 CHILD, PARENT, ADULT = "child", "parent", "adult"
 WHO = (CHILD, PARENT, ADULT)
 CHILD_AUDIENCES = {"children", "young_people"}
+SUPPORT_SERVICES = (ServiceSlug.SUPPORT_CHILD, ServiceSlug.SUPPORT_ADULT)
 # Situations about images taken under 18, whoever asks.
 UNDER_18_IMAGES = {"my-images"}
 
@@ -242,10 +243,12 @@ def fits(listing: Listing, service: str, who: str, situation: str = "") -> bool:
     An empty audience means "anyone". A service whose audience names neither children nor young
     people (a parents' or professionals' line) is never support for a child; one for adults only
     (StopNCII: adults' own intimate images) never removes images for a child, a parent, or images
-    from when one was under 18.
+    from when one was under 18, and is never someone to talk to.
     """
     audience = set(listing.organisation.audience or ())
     if service == ServiceSlug.SUPPORT_CHILD and audience and not audience & CHILD_AUDIENCES:
+        return False
+    if service in SUPPORT_SERVICES and audience == {"adults"} and ServiceSlug.REMOVE_IMAGES in listing.services:
         return False
     if service == ServiceSlug.REMOVE_IMAGES and audience == {"adults"}:
         return who == ADULT and situation not in UNDER_18_IMAGES
