@@ -456,12 +456,16 @@ def default_who(situation: Situation) -> str:
 def route(
     country: str,
     situation: Situation,
-    *,
     who: str | None = None,
+    *,
     include_drafts: bool = False,
     now: datetime.datetime | None = None,
 ) -> Route:
-    """The answer for a person in `country` (an upper-case ISO code) in `situation`, at `now`."""
+    """The answer for a person in `country` (an upper-case ISO code) in `situation`, at `now`.
+
+    `who` is asking: CHILD (a young person about themselves), PARENT or ADULT (another adult or a
+    professional); unknown or None: the situation's default (default_who).
+    """
     country = country.upper()
     who = who if who in WHO else default_who(situation)
     listings = candidates(country, include_drafts=include_drafts)

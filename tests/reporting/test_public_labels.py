@@ -1,7 +1,12 @@
 """Channel labels on the page and in the API: our own phrases in the reader's language, others as written."""
 
-import pytest
+from pathlib import Path
 
+import polib
+import pytest
+from django.conf import settings
+
+from directory.labels import PHRASES
 from tests.factories import make_emergency, make_organisation
 
 
@@ -25,3 +30,14 @@ def test_the_api_gives_the_label_in_the_language_asked_for(client, labelled):
     body = client.get("/api/v1/route/?country=DE&situation=need-to-talk&lang=de").json()
     labels = [channel["label"] for channel in body["steps"][0]["organisations"][0]["channels"]]
     assert labels == ["für Kinder und Jugendliche", "Elterntelefon"]
+
+
+BRANDS = {"Globe", "Smart"}  # mobile networks' names: the same in every language
+
+
+@pytest.mark.parametrize("code", [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE])
+def test_every_label_phrase_of_ours_is_in_every_catalogue(code):
+    catalogue = polib.pofile(str(Path(settings.BASE_DIR) / "locale" / code / "LC_MESSAGES" / "django.po"))
+    for phrase in set(PHRASES) - BRANDS:
+        entry = catalogue.find(phrase)
+        assert entry is not None and entry.msgstr and entry.msgstr != phrase, (code, phrase)

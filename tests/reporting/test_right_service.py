@@ -68,8 +68,13 @@ def test_adults_own_images_service_is_never_offered_to_a_child_or_a_parent(world
 
 
 def test_adults_own_images_service_is_offered_to_an_adult(worldwide):
-    answer = route("FR", SITUATIONS["sextortion"], who=ADULT)
+    answer = route("FR", SITUATIONS["sextortion"], ADULT)
     assert "StopNCII" in names(step(answer, "remove_images"))
+
+
+def test_an_unknown_answer_to_who_is_asking_is_the_situations_default(worldwide):
+    answer = route("FR", SITUATIONS["sextortion"], "someone")
+    assert names(step(answer, "remove_images")) == ["Take It Down"]
 
 
 def test_adults_own_images_service_never_answers_for_images_from_under_18_even_for_an_adult(worldwide):
