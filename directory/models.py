@@ -344,7 +344,7 @@ class Channel(models.Model):
         else the organisation's only country (None when it cannot be told)."""
         if self.country:
             return str(self.country)
-        if self.type in self.PHONE_TYPES and (region := validation.number_region(self.value)):
+        if self.type in self.PHONE_TYPES and (region := validation.number_region(self.value, organisation_countries)):
             return region
         return organisation_countries[0] if len(organisation_countries) == 1 else None
 

@@ -7,6 +7,7 @@ that both paths apply exactly the same rules.
 import ipaddress
 import re
 import zoneinfo
+from collections.abc import Sequence
 from urllib.parse import urlsplit
 
 import phonenumbers
@@ -260,14 +261,24 @@ def reachable_from_abroad(value: str) -> bool:
     )
 
 
-def number_region(value: str) -> str | None:
-    """The country an international-format number belongs to (None for national format or unknown numbers)."""
+def number_region(value: str, likely: Sequence[str] = ()) -> str | None:
+    """The country an international-format number belongs to (None for national format or unknown numbers).
+
+    Countries that share a calling code (+1: the US, Canada, the Caribbean) cannot always be told apart
+    by the number (a +1 800 number is filed under the US): one of the `likely` countries with that code wins.
+    """
     if not value.strip().startswith("+"):
         return None
     try:
-        region = phonenumbers.region_code_for_number(phonenumbers.parse(value, None))
+        number = phonenumbers.parse(value, None)
     except phonenumbers.NumberParseException:
         return None
+    region = phonenumbers.region_code_for_number(number)
+    if region in likely:
+        return region
+    sharing = [code for code in likely if phonenumbers.country_code_for_region(code) == number.country_code]
+    if sharing:
+        return sharing[0]
     return region if region and region != phonenumbers.UNKNOWN_REGION else None
 
 

@@ -100,3 +100,11 @@ def test_the_snapshot_path_shows_exactly_the_same_channels(cybertipline, monkeyp
 
 def shown(country):
     return {item.organisation.name: [c.value for c in item.channels] for item in routing.candidates(country)}
+
+
+def test_a_free_number_of_a_country_sharing_a_calling_code_is_shown_at_home(db):
+    # +1 800 numbers are filed under the US by the phone library; this one is Canadian.
+    make_organisation(name="Kids Help Phone", kind="child_helpline", countries=("CA",), worldwide=True,
+                      services=("support_child",), channels=(("phone", "+1 800 668 6868"),))  # fmt: skip
+    assert numbers(routing.candidates("CA")[0]) == ["+1 800 668 6868"]
+    assert numbers(routing.candidates("US")[0]) == []
