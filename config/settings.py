@@ -26,6 +26,21 @@ def env_bool(name: str, default: bool = False) -> bool:
     raise ImproperlyConfigured(f"{name} must be 1/0, true/false, yes/no or on/off, not {value!r}.")
 
 
+def env_number(name: str, default: float, *, minimum: float = 0, whole: bool = True):
+    """Read a number from the environment; a typo ("60s", "-1") is a clear configuration error, not a traceback."""
+    text = os.environ.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        value = int(text) if whole else float(text)
+    except ValueError:
+        kind = "a whole number" if whole else "a number"
+        raise ImproperlyConfigured(f"{name} must be {kind}, not {text!r}.") from None
+    if value < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}, not {text!r}.")
+    return value
+
+
 def env_list(name: str, default: str = "") -> list[str]:
     """Read a comma-separated environment variable into a list without blanks."""
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
@@ -68,9 +83,9 @@ MIDDLEWARE = [
     "config.middleware.PermissionsPolicyMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "config.middleware.DatabaseOutageMiddleware",
-    "config.middleware.NoCookiesOnPublicPagesMiddleware",
+    "reporting.public.NoCookiesOnPublicPagesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "config.middleware.CachedAnswerMiddleware",
+    "reporting.caching.CachedAnswerMiddleware",
     "config.middleware.VaryOnlyOnWhatChangesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -111,7 +126,7 @@ WSGI_APPLICATION = "config.wsgi.application"
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("DJANGO_DB_CONN_MAX_AGE", "60")),
+        conn_max_age=env_number("DJANGO_DB_CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
 }
@@ -184,7 +199,7 @@ STORAGES = {
 SIGNPOST_SNAPSHOT_PATH = Path(os.environ.get("SIGNPOST_SNAPSHOT_PATH", BASE_DIR / "var" / "directory-snapshot.json"))
 
 # The directory: how long an entry may go unchecked before it counts as stale.
-SIGNPOST_STALE_AFTER_DAYS = int(os.environ.get("SIGNPOST_STALE_AFTER_DAYS", "365"))
+SIGNPOST_STALE_AFTER_DAYS = env_number("SIGNPOST_STALE_AFTER_DAYS", 365)
 
 LOGGING = {
     "version": 1,
@@ -202,7 +217,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {"django": {"handlers": ["mail_admins"], "level": "INFO"}},  # and on to the console
 }
-SIGNPOST_ERROR_MAILS_PER_MINUTE = int(os.environ.get("SIGNPOST_ERROR_MAILS_PER_MINUTE", "5"))
+SIGNPOST_ERROR_MAILS_PER_MINUTE = env_number("SIGNPOST_ERROR_MAILS_PER_MINUTE", 5)
 
 # Where the admin lives (a less guessable path is a small extra hurdle for attackers).
 SIGNPOST_ADMIN_PATH = os.environ.get("DJANGO_ADMIN_PATH", "admin/").strip("/") + "/"
@@ -211,11 +226,11 @@ SIGNPOST_ADMIN_PATH = os.environ.get("DJANGO_ADMIN_PATH", "admin/").strip("/") +
 # Where "Leave this site" goes: a neutral page (GOV.UK's "Exit this page" uses a weather page).
 SIGNPOST_EXIT_URL = os.environ.get("SIGNPOST_EXIT_URL", "https://www.bbc.co.uk/weather")
 # How long browsers and shared caches may keep a public page, and how long a rendered answer is cached.
-SIGNPOST_PUBLIC_MAX_AGE = int(os.environ.get("SIGNPOST_PUBLIC_MAX_AGE", "300"))
-SIGNPOST_ANSWER_CACHE_SECONDS = int(os.environ.get("SIGNPOST_ANSWER_CACHE_SECONDS", "86400"))
+SIGNPOST_PUBLIC_MAX_AGE = env_number("SIGNPOST_PUBLIC_MAX_AGE", 300)
+SIGNPOST_ANSWER_CACHE_SECONDS = env_number("SIGNPOST_ANSWER_CACHE_SECONDS", 86400)
 # How often each process re-reads the directory's version stamp from the database: an edit made
 # anywhere is seen everywhere within this time.
-SIGNPOST_VERSION_CHECK_SECONDS = float(os.environ.get("SIGNPOST_VERSION_CHECK_SECONDS", "1"))
+SIGNPOST_VERSION_CHECK_SECONDS = env_number("SIGNPOST_VERSION_CHECK_SECONDS", 1.0, whole=False)
 
 # Curators' import and export in the admin (formats: directory/admin.py), with the right permissions.
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
@@ -231,13 +246,13 @@ SIGNPOST_IMPORT_PREVIEW_HOURS = 6
 # Production (debug off) is HTTPS only. Behind a TLS-terminating proxy (nginx, a load balancer)
 # that sets X-Forwarded-Proto, keep DJANGO_BEHIND_TLS_PROXY on; serving TLS yourself, turn it off.
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
-SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "0" if DEBUG else "31536000"))
+SECURE_HSTS_SECONDS = env_number("DJANGO_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", default=not DEBUG)
 if env_bool("DJANGO_BEHIND_TLS_PROXY", default=not DEBUG):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # How many proxies in front append to X-Forwarded-For (nginx: 1); 0 trusts only the socket's address.
-SIGNPOST_TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
+SIGNPOST_TRUSTED_PROXY_COUNT = env_number("DJANGO_TRUSTED_PROXY_COUNT", 0)
 # Where those proxies connect from (addresses or networks); X-Forwarded-For is ignored from anywhere else.
 SIGNPOST_TRUSTED_PROXIES = env_list("DJANGO_TRUSTED_PROXIES") or ["127.0.0.1", "::1"]
 
@@ -274,10 +289,10 @@ PERMISSIONS_POLICY = (
 )
 
 # The admin: brute-force lockout (django-axes) and two-factor sign-in (django-otp, TOTP).
-AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_AXES_FAILURE_LIMIT", "5"))
+AXES_FAILURE_LIMIT = env_number("DJANGO_AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 1  # hour
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_CLIENT_IP_CALLABLE = "config.middleware.client_ip"
+AXES_CLIENT_IP_CALLABLE = "directory.clients.client_ip"
 AXES_RESET_ON_SUCCESS = True
 SIGNPOST_REQUIRE_2FA = env_bool("SIGNPOST_REQUIRE_2FA", default=not DEBUG)
 OTP_TOTP_ISSUER = "Signpost"
@@ -291,7 +306,7 @@ else:
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
             "OPTIONS": {
                 "host": os.environ.get("DJANGO_EMAIL_HOST", "localhost"),
-                "port": int(os.environ.get("DJANGO_EMAIL_PORT", "587")),
+                "port": env_number("DJANGO_EMAIL_PORT", 587),
                 "username": os.environ.get("DJANGO_EMAIL_HOST_USER", ""),
                 "password": os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", ""),
                 "use_tls": env_bool("DJANGO_EMAIL_USE_TLS", default=True),
@@ -308,8 +323,8 @@ SIGNPOST_PUBLIC_URL = os.environ.get(
 # "Is something wrong here?": at most this many reports per client per window (seconds). Reports go to
 # the curators' queue only; they never change a public answer by themselves.
 # The admin's import: the largest file and the most rows it takes (larger: manage.py import_directory).
-SIGNPOST_IMPORT_MAX_BYTES = int(os.environ.get("SIGNPOST_IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
-SIGNPOST_IMPORT_MAX_ROWS = int(os.environ.get("SIGNPOST_IMPORT_MAX_ROWS", "5000"))
+SIGNPOST_IMPORT_MAX_BYTES = env_number("SIGNPOST_IMPORT_MAX_BYTES", 5 * 1024 * 1024, minimum=1)
+SIGNPOST_IMPORT_MAX_ROWS = env_number("SIGNPOST_IMPORT_MAX_ROWS", 5000)
 # Uploads larger than this go to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
@@ -319,5 +334,5 @@ SIGNPOST_LINKCHECK_ALLOW_PRIVATE = False
 
 CSRF_FAILURE_VIEW = "reporting.views.csrf_failure"  # the site's own 403 page, with the quick exit
 
-SIGNPOST_PROBLEM_REPORT_LIMIT = int(os.environ.get("SIGNPOST_PROBLEM_REPORT_LIMIT", "5"))
-SIGNPOST_PROBLEM_REPORT_WINDOW = int(os.environ.get("SIGNPOST_PROBLEM_REPORT_WINDOW", "3600"))
+SIGNPOST_PROBLEM_REPORT_LIMIT = env_number("SIGNPOST_PROBLEM_REPORT_LIMIT", 5)
+SIGNPOST_PROBLEM_REPORT_WINDOW = env_number("SIGNPOST_PROBLEM_REPORT_WINDOW", 3600)

@@ -5,7 +5,7 @@ from django.urls import include, path
 
 from directory.views import coverage
 from reporting import views as reporting_views
-from reporting.urls import api_patterns, data_patterns
+from reporting.urls import api_patterns, data_patterns  # also registers the <country:…> converter
 
 ADMIN = settings.SIGNPOST_ADMIN_PATH
 
@@ -15,7 +15,7 @@ urlpatterns = [
     # Through admin_view: the admin site's own check (staff, signed in with the second factor).
     path(f"{ADMIN}preview/", admin.site.admin_view(reporting_views.preview), name="preview-start"),
     path(
-        f"{ADMIN}preview/<str:country_code>/<str:slug>/",
+        f"{ADMIN}preview/<country:country_code>/<slug:slug>/",
         admin.site.admin_view(reporting_views.preview),
         name="preview",
     ),

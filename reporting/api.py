@@ -11,13 +11,13 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.csrf import csrf_exempt
 from django_countries import countries
 
-from config.middleware import mark_public
 from directory import snapshot, versioning
 from directory.labels import public_label
 from directory.models import EmergencyNumber
 from reporting import routing
 from reporting.caching import cached_answer, limit_max_age
 from reporting.openapi import openapi_document
+from reporting.public import public_api
 from reporting.situations import SITUATIONS, Situation, Step
 
 PAGE_SIZE = 50
@@ -45,9 +45,7 @@ def api_view(view):
             else:
                 with translation.override(language or translation.get_language()):
                     response = view(request, *args, **kwargs)
-        mark_public(response)
-        response["Access-Control-Allow-Origin"] = "*"
-        response["Referrer-Policy"] = "no-referrer"
+        public_api(response)
         if response.status_code < 500:
             patch_cache_control(response, public=True, max_age=settings.SIGNPOST_PUBLIC_MAX_AGE)
         return response

@@ -19,9 +19,8 @@ from django_countries import countries
 from directory import versioning
 from reporting import routing
 from reporting.caching import cached_answer
-from reporting.decorators import public_page
+from reporting.public import country_page, public_page
 from reporting.situations import CARD_STEPS
-from reporting.views import not_found
 
 
 def qr_svg(url: str) -> str:
@@ -68,31 +67,20 @@ def no_fetching(url: str, *args, **kwargs):
     raise ValueError(f"the printable card fetches nothing ({url[:80]})")
 
 
-def country_or_404(request: HttpRequest, country_code: str):
-    code = country_code.upper()
-    if code not in countries or country_code != code.lower():
-        return None, not_found(request, country_code=country_code)
-    return code, None
-
-
 @require_safe
 @public_page
-def card(request: HttpRequest, country_code: str) -> HttpResponse:
-    code, problem = country_or_404(request, country_code)
-    if problem:
-        return problem
+@country_page
+def card(request: HttpRequest, code: str) -> HttpResponse:
     return HttpResponse(render_to_string("reporting/card.html", card_context(request, code), request=request))
 
 
 @require_safe
 @public_page
-def card_pdf(request: HttpRequest, country_code: str) -> HttpResponse:
+@country_page
+def card_pdf(request: HttpRequest, code: str) -> HttpResponse:
     """The same card as a PDF (WeasyPrint renders the card's own HTML, with its stylesheet inlined)."""
     import weasyprint  # loaded only for PDFs: it is large
 
-    code, problem = country_or_404(request, country_code)
-    if problem:
-        return problem
     context = card_context(request, code)
 
     def render() -> tuple[bytes, None]:

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_http_methods
 
-from config.middleware import client_ip
+from directory.clients import client_ip
 from directory.models import Organisation, ProblemReport, RateLimitCounter
 
 # The reasons as the public reads them (the admin keeps the directory's own labels).

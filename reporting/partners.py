@@ -10,12 +10,11 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 from django_countries import countries
 
-from config.middleware import mark_public
 from directory import opendata, versioning
 from directory.models import EmbedOrigin
 from directory.validation import is_origin
 from reporting import routing
-from reporting.decorators import public_page
+from reporting.public import country_page, public_api, public_page
 from reporting.situations import get_situation
 from reporting.views import not_found
 
@@ -33,12 +32,12 @@ def allowed_frame_origins() -> list[str]:
 @require_safe
 @xframe_options_exempt
 @public_page
-def embed(request: HttpRequest, country_code: str, slug: str) -> HttpResponse:
+@country_page
+def embed(request: HttpRequest, code: str, slug: str) -> HttpResponse:
     """The answer without the site's chrome, framable only by the origins curators list."""
-    code = country_code.upper()
     situation = get_situation(slug)
-    if code not in countries or situation is None or country_code != code.lower():
-        return not_found(request, country_code=country_code, slug=slug)
+    if situation is None:
+        return not_found(request, country_code=code.lower(), slug=slug)
     context = {
         "route": routing.route(code, situation),
         "situation": situation,
@@ -72,10 +71,8 @@ def open_data(kind: str):
             response = HttpResponse(body, content_type=content_type)
             response["Content-Disposition"] = f'inline; filename="signpost-directory.{kind}"'
         response["ETag"] = tag
-        response["Access-Control-Allow-Origin"] = "*"
-        response["Referrer-Policy"] = "no-referrer"
         patch_cache_control(response, public=True, max_age=settings.SIGNPOST_PUBLIC_MAX_AGE)
-        return mark_public(response)
+        return public_api(response)
 
     return view
 

@@ -7,17 +7,16 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpR
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_safe
 from django_countries import countries
 
-from config.middleware import mark_public
 from reporting import routing
-from reporting.caching import limit_max_age
-from reporting.decorators import public_page
+from reporting.caching import stays_true_until, whole_page_cache
 from reporting.forms import ChooseForm, SituationForm
 from reporting.locale import country_from_accept_language
+from reporting.public import country_page, mark_public, public_api, public_page
 from reporting.situations import SITUATIONS, get_situation
 
 FALLBACK_SITUATION = "not-sure"
@@ -67,13 +66,9 @@ def choose(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @public_page
-def country(request: HttpRequest, country_code: str) -> HttpResponse:
+@country_page
+def country(request: HttpRequest, code: str) -> HttpResponse:
     """The situation question, for a country already chosen."""
-    code = country_code.upper()
-    if code not in countries:
-        return not_found(request, country_code=country_code)
-    if country_code != code.lower():
-        return redirect(country_url(code), permanent=True)
     data = request.GET if "situation" in request.GET else None
     form = SituationForm(data)
     if form.is_bound and form.is_valid():
@@ -82,24 +77,18 @@ def country(request: HttpRequest, country_code: str) -> HttpResponse:
     return render(request, "reporting/country.html", context, status=400 if form.is_bound else 200)
 
 
+@whole_page_cache()
 @require_safe
 @public_page
-def answer(request: HttpRequest, country_code: str, slug: str) -> HttpResponse:
-    code = country_code.upper()
+@country_page
+def answer(request: HttpRequest, code: str, slug: str) -> HttpResponse:
     situation = get_situation(slug)
-    if code not in countries or situation is None:
-        return not_found(request, country_code=country_code, slug=slug)
-    if country_code != code.lower():
-        return redirect(answer_url(code, slug), permanent=True)
-
+    if situation is None:
+        return not_found(request, country_code=code.lower(), slug=slug)
     route = routing.route(code, situation)
     context = {"route": route, "situation": situation, "country_code": code, "country_name": countries.name(code)}
-    response = render(request, "reporting/answer.html", context)
-    # Whole answers are cached by config.middleware.CachedAnswerMiddleware until the directory
-    # changes, or until an "open now" on the page would turn stale.
-    until = route.valid_until()
-    response.valid_for = max(0.0, (until - timezone.now()).total_seconds()) if until else None
-    return limit_max_age(response, response.valid_for)
+    # Kept whole (reporting.caching) until the directory changes or an "open now" on it turns stale.
+    return stays_true_until(render(request, "reporting/answer.html", context), route.valid_until())
 
 
 @require_safe
@@ -117,9 +106,7 @@ def not_found(request: HttpRequest, exception=None, *, country_code: str = "", s
     except DatabaseError:  # a broken database must not turn a 404 into a 500
         route = None
     context = {"route": route, "situation": situation, "asked_country": country_code[:10], "asked_slug": slug[:40]}
-    response = HttpResponseNotFound(render_to_string("reporting/not_found.html", context, request=request))
-    response["Referrer-Policy"] = "no-referrer"
-    return mark_public(response)
+    return mark_public(HttpResponseNotFound(render_to_string("reporting/not_found.html", context, request=request)))
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
@@ -162,17 +149,11 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """The problem form sent without a valid token (an old page, blocked cookies): the site's own page,
     with the quick exit, instead of Django's technical one."""
-    response = render(request, "reporting/forbidden.html", {}, status=403)
-    response["Referrer-Policy"] = "no-referrer"
-    return response
+    return mark_public(render(request, "reporting/forbidden.html", {}, status=403))
 
 
 def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
     """A request Django refuses outright (too many parameters, a host we don't serve): a calm 400."""
     if request.path.startswith("/api/"):
-        response = JsonResponse({"error": "Bad request."}, status=400)
-        response["Access-Control-Allow-Origin"] = "*"
-    else:
-        response = HttpResponseBadRequest(render_to_string("reporting/bad_request.html", {}, request=request))
-    response["Referrer-Policy"] = "no-referrer"
-    return mark_public(response)
+        return public_api(JsonResponse({"error": "Bad request."}, status=400))
+    return mark_public(HttpResponseBadRequest(render_to_string("reporting/bad_request.html", {}, request=request)))

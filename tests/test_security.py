@@ -25,14 +25,17 @@ def germany(db):
     make_organisation(name="Meldestelle", countries=("DE",), channels=(("web_form", "https://melden.example.de/"),))
 
 
-def check_deploy(public_url: str) -> subprocess.CompletedProcess:
-    """`manage.py check --deploy --fail-level WARNING` with production settings, in a fresh process."""
+def check_deploy(public_url: str, **settings: str) -> subprocess.CompletedProcess:
+    """`manage.py check --deploy --fail-level WARNING` with production settings (nginx in front, as in
+    deploy/signpost.env.example), in a fresh process."""
     env = {
         **os.environ,
         "DJANGO_DEBUG": "0",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "example.org",
+        "DJANGO_TRUSTED_PROXY_COUNT": "1",
         "SIGNPOST_PUBLIC_URL": public_url,
+        **settings,
     }
     env.pop("PYTEST_VERSION", None)
     return subprocess.run(
@@ -221,7 +224,7 @@ def test_wrong_codes_count_towards_the_lockout(client, curator, settings):
 
 
 def test_a_spoofed_forwarded_address_is_ignored_unless_it_comes_through_our_proxy(rf, settings):
-    from config.middleware import client_ip
+    from directory.clients import client_ip
 
     settings.SIGNPOST_TRUSTED_PROXY_COUNT = 1
     settings.SIGNPOST_TRUSTED_PROXIES = ["127.0.0.1"]
