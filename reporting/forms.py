@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from reporting.situations import SITUATIONS
+from reporting.situations import SITUATIONS, WHO_CHOICES
 
 
 def situation_choices() -> list[tuple[str, str]]:
@@ -19,8 +19,19 @@ class CountryField(forms.ChoiceField):
         return super().to_python(value).strip().upper()
 
 
+def who_field() -> forms.ChoiceField:
+    """Who is asking. Optional: without an answer, each situation reads for the person it usually is."""
+    return forms.ChoiceField(
+        label=_("Who is asking?"),
+        choices=WHO_CHOICES,
+        widget=forms.RadioSelect,
+        required=False,
+        error_messages={"invalid_choice": _("Please choose one of the answers below.")},
+    )
+
+
 class ChooseForm(forms.Form):
-    """The two questions. A GET form: its answer is an address that can be shared."""
+    """The questions. A GET form: its answer is an address that can be shared."""
 
     country = CountryField(
         label=_("Where are you?"),
@@ -29,6 +40,7 @@ class ChooseForm(forms.Form):
             "invalid_choice": _("We don't know that country. Please choose it from the list."),
         },
     )
+    who = who_field()
     situation = forms.ChoiceField(
         label=_("What happened?"),
         choices=situation_choices,
@@ -39,6 +51,7 @@ class ChooseForm(forms.Form):
 
 
 class SituationForm(forms.Form):
+    who = who_field()
     situation = forms.ChoiceField(
         label=_("What happened?"),
         choices=situation_choices,

@@ -13,12 +13,14 @@ from dataclasses import dataclass, field
 from django.db import DatabaseError
 from django.db.models import Exists, OuterRef, Prefetch, Q, StringAgg, Subquery, Value
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from directory import opening, snapshot
 from directory.importing import ORGANISATION_SCALARS
+from directory.labels import public_label
 from directory.models import Channel, EmergencyNumber, Kind, Organisation, Place, ServiceSlug
 from directory.validation import dial_uri, is_safe_link, telegram_uri, whatsapp_uri
-from reporting.situations import Situation, Step
+from reporting.situations import ADULT, CHILD, PARENT, Situation, Step
 
 logger = logging.getLogger(__name__)
 
@@ -65,11 +67,6 @@ class Listing:
         return self.organisation.kind == Kind.DIRECTORY
 
     @property
-    def directory_link(self) -> dict | None:
-        """A directory's one link: the web page where a person finds the service where they live."""
-        return next((link for link in self.links() if link["href"].startswith("https://")), None)
-
-    @property
     def is_draft(self) -> bool:
         return self.organisation.status != Organisation.Status.PUBLISHED
 
@@ -102,7 +99,10 @@ class Listing:
         return self.places[0] if len(self.places) == 1 else None
 
     def links(self) -> list[dict]:
-        """The channels as links a person can tap (tel:, sms:, mailto:, the web address), and if open now."""
+        """The channels as links a person can tap, ready to show: where it goes (tel:, sms:, mailto:, the web
+        address), what the button says in the page's language, how it looks, and whether it is open now.
+
+        A directory of local services has one link only: "Find your local service"."""
         if getattr(self, "_links", None) is not None:
             return self._links
         result = []
@@ -121,9 +121,36 @@ class Listing:
                 href = channel.value
             if not is_safe_link(href):
                 continue  # only tel:, sms:, mailto: and http(s) links are ever rendered (never javascript: …)
-            result.append({"channel": channel, "type": channel.type, "href": href, "status": self._status(channel)})
+            link = {"channel": channel, "type": channel.type, "href": href, "status": self._status(channel)}
+            link.update(presentation(channel, href))
+            result.append(link)
+        if self.is_directory:
+            local = next((link for link in result if link["href"].startswith("https://")), None)
+            result = [{**local, "text": gettext("Find your local service"), "style": "button"}] if local else []
         self._links = result
         return result
+
+    @property
+    def buttons(self) -> list[dict]:
+        """The links shown on the card itself: ways to reach them; the website too where it is the only way."""
+        reach = [link for link in self.links() if link["type"] != Channel.Type.WEBSITE]
+        return reach or self.links()
+
+    @property
+    def more_links(self) -> list[dict]:
+        """The website, when the card already has a way to reach them (it goes under "More about")."""
+        shown = self.buttons
+        return [link for link in self.links() if link not in shown]
+
+    def main_link(self, service: str) -> dict | None:
+        """The one button to press first for this service: the form to report, the number to call (one that
+        is open now before one that is closed)."""
+        order = MAIN_LINK_ORDER.get(service, CONTACT_FIRST)
+        ranked = [
+            (order.index(link["type"]) if link["type"] in order else len(order), closed(link), position)
+            for position, link in enumerate(self.links())
+        ]
+        return self.links()[min(ranked)[2]] if ranked else None
 
     def _status(self, channel: Channel) -> opening.Status | None:
         if self.now is None:
@@ -152,6 +179,11 @@ class RoutedStep:
     # Organisations already shown in an earlier step of the same answer: the page refers back to
     # them instead of showing their card again (see mark_repeats).
     shown_before: list[Listing] = field(default_factory=list)
+    # What the page says, for who is asking: the heading, the guidance, and the advice not given above.
+    heading: str = ""
+    guidance: str = ""
+    do: list = field(default_factory=list)
+    dont: list = field(default_factory=list)
 
     @property
     def new_listings(self) -> list[Listing]:
@@ -161,6 +193,13 @@ class RoutedStep:
     @property
     def service(self) -> str:
         return self.step.service
+
+    def word_for(self, who: str, already_given: set) -> None:
+        """Words for who is asking; the dos and don'ts an earlier step has not already given (said once)."""
+        self.heading, self.guidance = self.step.heading_for(who), self.step.guidance_for(who)
+        self.do = [text for text in self.step.do if text not in already_given]
+        self.dont = [text for text in self.step.dont if text not in already_given]
+        already_given.update(self.step.do, self.step.dont)
 
     @property
     def is_support(self) -> bool:
@@ -178,6 +217,41 @@ class Route:
     situation: Situation
     emergency: EmergencyNumber | None
     steps: list[RoutedStep]
+    who: str = CHILD
+
+    @property
+    def title(self):
+        return self.situation.title_for(self.who)
+
+    @property
+    def reassurance(self):
+        return self.situation.reassurance_for(self.who)
+
+    @property
+    def has_emergency_step(self) -> bool:
+        return any(routed.service == ServiceSlug.EMERGENCY for routed in self.steps)
+
+    @property
+    def first_action(self) -> dict | None:
+        """Do this first: the first step someone can act on, its service and the one button to press.
+
+        Where that service's line is closed now and another one is open, the open one comes first."""
+        for routed in self.steps:
+            heading = routed.heading
+            if routed.service == ServiceSlug.EMERGENCY or (routed.use_emergency_number and not routed.listings):
+                number = self.emergency_number if routed.service == ServiceSlug.EMERGENCY else self.police_number
+                if number:
+                    return {"heading": heading, "number": number}
+                continue
+            for listing in routed.listings:
+                link = listing.main_link(routed.service)
+                if link is None:
+                    continue
+                if closed(link) and routed.open_alternative:
+                    listing, link = routed.open_alternative
+                    return {"heading": heading, "listing": listing, "link": link, "instead_of": routed.listings[0]}
+                return {"heading": heading, "listing": listing, "link": link}
+        return None
 
     @property
     def emergency_number(self) -> str:
@@ -215,8 +289,6 @@ BEST_KINDS = {
     ServiceSlug.ADVICE: (Kind.AWARENESS_CENTRE, Kind.SIC_HELPLINE),
 }
 
-# Who is asking: a young person about themselves, a parent or carer, another adult or professional.
-CHILD, PARENT, ADULT = "child", "parent", "adult"
 WHO = (CHILD, PARENT, ADULT)
 CHILD_AUDIENCES = {"children", "young_people"}
 SUPPORT_SERVICES = (ServiceSlug.SUPPORT_CHILD, ServiceSlug.SUPPORT_ADULT)
@@ -394,6 +466,38 @@ def route_step(step: Step, listings: list[Listing], who: str = CHILD, situation:
 
 
 CONTACT_TYPES = (Channel.Type.PHONE, Channel.Type.SMS, Channel.Type.CHAT)
+T = Channel.Type
+CONTACT_FIRST = (T.PHONE, T.CHAT, T.SMS, T.WHATSAPP, T.TELEGRAM, T.APP, T.EMAIL, T.WEB_FORM, T.WEBSITE)
+REPORT_FIRST = (T.WEB_FORM, T.APP, T.PHONE, T.EMAIL, T.CHAT, T.WHATSAPP, T.TELEGRAM, T.SMS, T.WEBSITE)
+MAIN_LINK_ORDER = {
+    ServiceSlug.REPORT_CSAM: REPORT_FIRST,
+    ServiceSlug.REMOVE_IMAGES: REPORT_FIRST,
+    ServiceSlug.REPORT_POLICE: REPORT_FIRST,
+    ServiceSlug.ADVICE: (T.WEBSITE, T.WEB_FORM, *CONTACT_FIRST),
+}
+
+
+def closed(link: dict) -> bool:
+    return bool(link["status"]) and link["status"].state == opening.CLOSED
+
+
+def presentation(channel: Channel, href: str) -> dict:
+    """What a link says and how it looks. Numbers are buttons that call; web links open outside, without
+    telling the other site where the person came from."""
+    kind, value = channel.type, channel.value
+    texts = {
+        T.PHONE: ("call", gettext("Call %(number)s") % {"number": value}),
+        T.SMS: ("call", gettext("Text %(number)s") % {"number": value}),
+        T.WEB_FORM: ("button", gettext("Open the report form")),
+        T.CHAT: ("button", gettext("Chat online")),
+        T.EMAIL: ("button", gettext("Email %(address)s") % {"address": value}),
+        T.WHATSAPP: ("button", gettext("Message on WhatsApp")),
+        T.TELEGRAM: ("button", gettext("Message on Telegram")),
+        T.APP: ("button", gettext("Get the app")),
+    }
+    style, text = texts.get(kind, ("button quiet", gettext("Visit the website")))
+    note = " · ".join(part for part in (public_label(channel.label), channel.hours) if part)
+    return {"text": text, "style": style, "external": href.startswith("http"), "note": note}
 
 
 def open_alternative(
@@ -444,13 +548,9 @@ def has_national_service(steps: list[RoutedStep]) -> bool:
     return any(listing.national for routed in steps for listing in routed.listings)
 
 
-# Who is asking, where the person has not said: the situations a young person describes about
-# themselves, and otherwise an adult asking for a child.
-CHILD_SITUATIONS = {"my-images", "sextortion", "need-to-talk", "not-sure"}
-
-
 def default_who(situation: Situation) -> str:
-    return CHILD if situation.slug in CHILD_SITUATIONS else ADULT
+    """Who is asking, where the person has not said (the situation knows)."""
+    return situation.default_who
 
 
 def route(
@@ -476,4 +576,7 @@ def route(
     for routed in steps:
         routed.open_alternative = open_alternative(routed, listings, who, situation.slug)
     mark_repeats(steps)
-    return Route(country=country, situation=situation, emergency=emergency, steps=steps)
+    given: set = set()
+    for routed in steps:
+        routed.word_for(who, given)
+    return Route(country=country, situation=situation, emergency=emergency, steps=steps, who=who)

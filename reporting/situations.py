@@ -13,6 +13,15 @@ from django.utils.translation import gettext_lazy as _
 
 from directory.models import Organisation, ServiceSlug
 
+# Who is asking: a young person about themselves, a parent or carer, another adult or a professional.
+CHILD, PARENT, ADULT = "child", "parent", "adult"
+WHO_CHOICES = (
+    (CHILD, _("I'm under 18 and this is about me")),
+    (PARENT, _("I'm a parent or carer")),
+    (ADULT, _("I'm another adult or a professional")),
+)
+WHO_SHORT = {CHILD: _("Under 18"), PARENT: _("Parent or carer"), ADULT: _("Other adult")}
+
 
 @dataclass(frozen=True)
 class Step:
@@ -21,6 +30,15 @@ class Step:
     guidance: Promise
     do: tuple[Promise, ...] = ()
     dont: tuple[Promise, ...] = ()
+    # The same step told to an adult about a child (a parent, a teacher), where the words differ.
+    heading_adult: Promise | None = None
+    guidance_adult: Promise | None = None
+
+    def heading_for(self, who: str) -> Promise:
+        return self.heading_adult if who != CHILD and self.heading_adult else self.heading
+
+    def guidance_for(self, who: str) -> Promise:
+        return self.guidance_adult if who != CHILD and self.guidance_adult else self.guidance
 
 
 @dataclass(frozen=True)
@@ -29,10 +47,22 @@ class Situation:
     title: Promise
     steps: tuple[Step, ...]
     reassurance: Promise | None = None
+    # Told to an adult about a child, where the words for a young person would be wrong.
+    title_adult: Promise | None = None
+    reassurance_adult: Promise | None = None
+    # Who is asking when the person has not said: a young person for what young people describe about
+    # themselves, otherwise an adult.
+    default_who: str = ADULT
 
     @property
     def services(self) -> list[str]:
         return [step.service for step in self.steps]
+
+    def title_for(self, who: str) -> Promise:
+        return self.title_adult if who != CHILD and self.title_adult else self.title
+
+    def reassurance_for(self, who: str) -> Promise | None:
+        return self.reassurance_adult if who != CHILD and self.reassurance_adult else self.reassurance
 
 
 NOT_YOUR_FAULT = _("You are not in trouble, and it is not your fault.")
@@ -113,6 +143,11 @@ SITUATIONS: dict[str, Situation] = {
             slug="my-images",
             title=_("Sexual images of me from when I was under 18 are online or being shared"),
             reassurance=NOT_YOUR_FAULT,
+            title_adult=_("Sexual images of a child I care for are online or being shared"),
+            reassurance_adult=_(
+                "It is not the child's fault. Tell them they are not in trouble and that you will help."
+            ),
+            default_who=CHILD,
             steps=(
                 Step(
                     ServiceSlug.REMOVE_IMAGES,
@@ -122,6 +157,10 @@ SITUATIONS: dict[str, Situation] = {
                         "device: only a digital fingerprint of them is shared."
                     ),
                     dont=(_("Don't send the images to anyone, not even to prove what happened."),),
+                    guidance_adult=_(
+                        "These services help stop the images spreading on big platforms. The child uses them on "
+                        "their own device: the images never leave it."
+                    ),
                 ),
                 Step(
                     ServiceSlug.REPORT_CSAM,
@@ -137,6 +176,8 @@ SITUATIONS: dict[str, Situation] = {
                     ServiceSlug.SUPPORT_CHILD,
                     _("Talk to someone"),
                     _("A child helpline listens and won't judge you. It is free and you don't have to give your name."),
+                    heading_adult=_("Support for the child"),
+                    guidance_adult=_("The child can talk to a child helpline too, without giving their name."),
                 ),
                 Step(
                     ServiceSlug.REPORT_POLICE,
@@ -154,6 +195,12 @@ SITUATIONS: dict[str, Situation] = {
                 "You are not in trouble, and it is not your fault. The person threatening you is the one "
                 "committing a crime. You can get through this."
             ),
+            title_adult=_("Someone is threatening to share sexual images of a child I care for"),
+            reassurance_adult=_(
+                "The child is not in trouble and it is not their fault: the person threatening them is committing "
+                "a crime. Stay calm and on their side."
+            ),
+            default_who=CHILD,
             steps=(
                 Step(
                     ServiceSlug.SUPPORT_CHILD,
@@ -161,6 +208,10 @@ SITUATIONS: dict[str, Situation] = {
                     _("Tell an adult you trust, or contact a child helpline. You don't have to deal with this alone."),
                     do=(_("Stop replying to the person."), KEEP_THE_MESSAGES),
                     dont=(DO_NOT_PAY,),
+                    heading_adult=_("Support the child now"),
+                    guidance_adult=_(
+                        "Tell the child they did the right thing by telling you. A helpline can help you both."
+                    ),
                 ),
                 Step(
                     ServiceSlug.REPORT_POLICE,
@@ -178,6 +229,10 @@ SITUATIONS: dict[str, Situation] = {
                     _(
                         "If images of you were shared, or you are afraid they will be, these services help stop "
                         "them spreading on platforms. The images stay on your device."
+                    ),
+                    guidance_adult=_(
+                        "If images were shared, or the child is afraid they will be, these services help stop them "
+                        "spreading. The images stay on the child's device."
                     ),
                 ),
             ),
@@ -242,11 +297,15 @@ SITUATIONS: dict[str, Situation] = {
             slug="need-to-talk",
             title=_("I'm young and something online upset me; I want to talk to someone"),
             reassurance=_("Whatever happened, you can talk to someone. You are not in trouble."),
+            title_adult=_("A child I care for is upset by something online and needs to talk"),
+            reassurance_adult=_("Listen calmly and thank them for telling you. They are not in trouble."),
+            default_who=CHILD,
             steps=(
                 Step(
                     ServiceSlug.SUPPORT_CHILD,
                     _("Talk to someone who helps young people"),
                     _("It is free and confidential, and you don't have to give your name."),
+                    heading_adult=_("Someone the child can talk to"),
                 ),
                 Step(
                     ServiceSlug.ADVICE,
@@ -291,21 +350,19 @@ SITUATIONS: dict[str, Situation] = {
             slug="not-sure",
             title=_("I'm not sure / something else happened"),
             reassurance=NO_NEED_TO_BE_SURE,
+            default_who=CHILD,
             steps=(
                 Step(
                     ServiceSlug.SUPPORT_CHILD,
                     _("Talk to someone who helps young people"),
                     _("They listen and help you work out what to do. It is free and confidential."),
+                    heading_adult=_("Talk it through with a helpline"),
+                    guidance_adult=_("They help you work out what to do. It is free and confidential."),
                 ),
                 Step(
-                    ServiceSlug.SUPPORT_ADULT,
-                    _("Support for adults worried about a child"),
-                    _("Parents, carers and professionals can talk to someone too."),
-                ),
-                Step(
-                    ServiceSlug.ADVICE,
-                    _("Advice on staying safe online"),
-                    _("Practical guides on blocking, reporting and privacy."),
+                    ServiceSlug.REPORT_CSAM,
+                    _("If you saw sexual images of a child, report them"),
+                    _("Give the hotline the web address, never the images. You can usually stay anonymous."),
                 ),
             ),
         ),

@@ -17,17 +17,23 @@ from reporting.caching import stays_true_until, whole_page_cache
 from reporting.forms import ChooseForm, SituationForm
 from reporting.locale import country_from_accept_language
 from reporting.public import country_page, mark_public, public_api, public_page
-from reporting.situations import SITUATIONS, get_situation
+from reporting.routing import WHO
+from reporting.situations import SITUATIONS, WHO_SHORT, get_situation
 
 FALLBACK_SITUATION = "not-sure"
 
 
-def answer_url(country: str, situation: str) -> str:
-    return reverse("reporting:answer", args=[country.lower(), situation])
+def with_who(address: str, who: str) -> str:
+    """Who is asking stays in the address, so that the answer can be cached and shared."""
+    return f"{address}?who={who}" if who in WHO else address
 
 
-def country_url(country: str) -> str:
-    return reverse("reporting:country", args=[country.lower()])
+def answer_url(country: str, situation: str, who: str = "") -> str:
+    return with_who(reverse("reporting:answer", args=[country.lower(), situation]), who)
+
+
+def country_url(country: str, who: str = "") -> str:
+    return with_who(reverse("reporting:country", args=[country.lower()]), who)
 
 
 @require_safe
@@ -57,11 +63,10 @@ def choose(request: HttpRequest) -> HttpResponse:
     form = ChooseForm(request.GET)
     if not form.is_valid():
         return render(request, "reporting/start.html", {"form": form}, status=400)
-    country = form.cleaned_data["country"]
-    situation = form.cleaned_data["situation"]
+    country, situation, who = (form.cleaned_data[name] for name in ("country", "situation", "who"))
     if situation:
-        return redirect(answer_url(country, situation))
-    return redirect(country_url(country))
+        return redirect(answer_url(country, situation, who))
+    return redirect(country_url(country, who))
 
 
 @require_safe
@@ -70,14 +75,14 @@ def choose(request: HttpRequest) -> HttpResponse:
 def country(request: HttpRequest, code: str) -> HttpResponse:
     """The situation question, for a country already chosen."""
     data = request.GET if "situation" in request.GET else None
-    form = SituationForm(data)
+    form = SituationForm(data, initial={"who": request.GET.get("who")})
     if form.is_bound and form.is_valid():
-        return redirect(answer_url(code, form.cleaned_data["situation"]))
+        return redirect(answer_url(code, form.cleaned_data["situation"], form.cleaned_data["who"]))
     context = {"form": form, "country_code": code, "country_name": countries.name(code)}
     return render(request, "reporting/country.html", context, status=400 if form.is_bound else 200)
 
 
-@whole_page_cache()
+@whole_page_cache(params=("who",))
 @require_safe
 @public_page
 @country_page
@@ -85,8 +90,24 @@ def answer(request: HttpRequest, code: str, slug: str) -> HttpResponse:
     situation = get_situation(slug)
     if situation is None:
         return not_found(request, country_code=code.lower(), slug=slug)
-    route = routing.route(code, situation)
-    context = {"route": route, "situation": situation, "country_code": code, "country_name": countries.name(code)}
+    route = routing.route(code, situation, request.GET.get("who"))
+    context = {
+        "route": route,
+        "situation": situation,
+        "country_code": code,
+        "country_name": countries.name(code),
+        "readers": [
+            {"who": who, "name": WHO_SHORT[who], "url": answer_url(code, slug, who), "current": who == route.who}
+            for who in WHO
+        ],
+        "triage": [
+            {"title": other.title_for(route.who), "url": answer_url(code, other.slug, route.who)}
+            for other in SITUATIONS.values()
+            if other.slug not in (slug, "danger-now")
+        ]
+        if slug == FALLBACK_SITUATION
+        else [],
+    }
     # Kept whole (reporting.caching) until the directory changes or an "open now" on it turns stale.
     return stays_true_until(render(request, "reporting/answer.html", context), route.valid_until())
 

@@ -13,12 +13,18 @@ SAW_IMAGES = "I saw sexual images or videos of a child online"
 
 
 def assert_the_answer_for_germany(page: Page, problems) -> None:
-    """Emergency number first, on the first screen; then the steps as a numbered list, with calls."""
+    """Do this first (the hotline's form) and the emergency number on the first screen; then the steps as a
+    numbered list, with calls."""
     expect(page).to_have_url(re.compile(r"/help/de/csam-found/$"))
     expect(page).to_have_title(re.compile("Germany"))
     main = page.locator("main")
     expect(main.get_by_role("heading", level=1)).to_have_text(SAW_IMAGES)
-    call = main.locator(".emergency").get_by_role("link", name="Call 112")
+    first = main.locator(".first")
+    expect(first.get_by_role("heading", level=2)).to_have_text("Do this first")
+    expect(first.locator("[data-service-name]")).to_have_text("Beschwerdestelle")
+    first_button = first.get_by_role("link", name="Open the report form")
+    expect(first_button).to_have_attribute("href", "https://hotline.example.de/melden")
+    call = main.locator(".emergency-line").get_by_role("link", name="Call 112")
     expect(call).to_have_attribute("href", "tel:112")
     steps = main.locator("ol.steps")
     expect(steps).to_be_visible()
@@ -27,6 +33,8 @@ def assert_the_answer_for_germany(page: Page, problems) -> None:
     call_box, steps_box = call.bounding_box(), steps.bounding_box()
     assert call_box["y"] < steps_box["y"], "the emergency number comes before the steps"
     assert call_box["y"] + call_box["height"] <= page.viewport_size["height"], "the number is on the first screen"
+    button_box = first_button.bounding_box()
+    assert button_box["y"] + button_box["height"] <= page.viewport_size["height"], "so is the first thing to do"
     # Phone numbers say what they do: "Call 116 111", a tel: link.
     expect(steps.get_by_role("link", name="Call 116 111")).to_have_attribute("href", "tel:116111")
     report = steps.get_by_role("link", name="Open the report form")
@@ -73,8 +81,9 @@ def test_by_keyboard_alone_with_visible_focus(tab, directory, problems):
     tab.keyboard.type("Germany")  # a closed native select picks the option typed
     assert tab.evaluate("document.activeElement.value") == "DE"
 
-    first = tab_to(lambda f: f["type"] == "radio")
-    assert first["value"] == "danger-now"
+    who = tab_to(lambda f: f["type"] == "radio")  # who is asking: optional, and skipped here
+    assert who["value"] == "child"
+    tab_to(lambda f: f["type"] == "radio" and f["value"] == "danger-now")
     tab.keyboard.press("ArrowDown")  # arrows move through the group, and choose
     assert focused(tab)["value"] == "csam-found"
     expect(tab.get_by_role("radio", name=SAW_IMAGES)).to_be_checked()
@@ -91,8 +100,12 @@ def test_by_keyboard_alone_with_visible_focus(tab, directory, problems):
     seen.clear()
     tab_to(lambda f: f["href"] == "tel:112")
     tab_to(lambda f: f["href"] == "tel:116111", limit=40)
-    tab_to(lambda f: "Polski" in f["element"], limit=40)
-    tab_to(lambda f: f["href"] == "tel:112", key="Shift+Tab", limit=60)
+    tab_to(lambda f: "How to leave quickly" in f["element"], limit=60)
+    tab_to(lambda f: f["href"] == "tel:112", key="Shift+Tab", limit=80)
+    # The language menu at the top opens from the keyboard too.
+    tab_to(lambda f: f["tag"] == "summary", key="Shift+Tab", limit=20)
+    tab.keyboard.press("Enter")
+    tab_to(lambda f: "Polski" in f["element"], limit=20)
 
 
 def test_without_javascript_the_forms_still_work(open_context, directory):
@@ -181,6 +194,7 @@ def test_escape_never_leaves_the_page(tab, directory):
 
 def test_the_problem_form_sends_in_a_real_browser(tab, directory, problems):
     tab.goto("/help/de/csam-found/")
+    tab.get_by_text("More about this service").first.click()  # a card's details unfold (no script needed)
     tab.get_by_role("link", name="Is something wrong here?").first.click()
     expect(tab.get_by_role("heading", level=1)).to_contain_text("Is something wrong with")
     tab.get_by_role("radio").first.check()

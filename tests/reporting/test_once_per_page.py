@@ -21,17 +21,19 @@ def germany(db):
     }  # fmt: skip
 
 
-def test_an_organisation_answering_three_steps_is_shown_once_and_referred_to_twice(client, germany):
+def test_an_organisation_answering_several_steps_is_shown_once_and_referred_to(client, germany):
     helpline = germany["helpline"]
-    page = client.get("/help/de/not-sure/").text  # support_child · support_adult · advice
+    page = client.get("/help/de/advice/").text  # advice · support_adult
     assert page.count(f'id="org-{helpline.pk}"') == 1
-    assert page.count(f'See <a href="#org-{helpline.pk}">Nummer gegen Kummer</a> above.') == 2
-    assert page.count("Call 116 111") == 1
+    assert page.count(f'See <a href="#org-{helpline.pk}">Nummer gegen Kummer</a> above.') == 1
+    # Its number: the one button of "Do this first", and once on its card.
+    assert page.count("Call 116 111") == 2
+    assert page.count('class="call big" data-main-action href="tel:') == 1
 
 
 def test_the_api_still_lists_it_in_every_step(client, germany):
-    body = client.get("/api/v1/route/?country=DE&situation=not-sure").json()
-    assert [[o["name"] for o in step["organisations"]] for step in body["steps"]] == [["Nummer gegen Kummer"]] * 3
+    body = client.get("/api/v1/route/?country=DE&situation=advice").json()
+    assert [[o["name"] for o in step["organisations"]] for step in body["steps"]] == [["Nummer gegen Kummer"]] * 2
 
 
 def test_the_card_shows_each_organisation_once_and_refers_back_to_it(client, germany):

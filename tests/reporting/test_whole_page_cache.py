@@ -26,8 +26,17 @@ def test_an_answer_is_served_whole_from_the_cache_in_every_language(client, germ
     rename_behind_the_cache(germany, "Umbenannt")
     for path in ("/help/de/csam-found/", "/de/help/de/csam-found/", "/ar/help/de/csam-found/"):
         assert "Meldestelle" in client.get(path).text, path
-    # Another query string is the same page: the answer view reads none.
+    # Another query string is the same page: the answer view reads only who is asking.
     assert "Meldestelle" in client.get("/help/de/csam-found/?utm=1").text
+
+
+def test_who_is_asking_is_part_of_the_cached_page(client, germany):
+    child = client.get("/help/de/sextortion/?who=child").text
+    parent = client.get("/help/de/sextortion/?who=parent").text
+    assert "Someone is threatening to share sexual images of me" in child
+    assert "Someone is threatening to share sexual images of a child I care for" in parent
+    assert client.get("/help/de/sextortion/?who=parent").text == parent
+    assert client.get("/help/de/sextortion/?who=child").text == child
 
 
 @pytest.mark.parametrize("path", ["/help/de/card/", "/embed/de/csam-found/"])
@@ -38,8 +47,8 @@ def test_pages_whose_view_did_not_opt_in_are_never_kept(client, germany, path):
 
 
 def test_only_the_views_that_opted_in_are_looked_up(rf):
-    assert CachedAnswerMiddleware.params_for(rf.get("/help/de/csam-found/")) == ()
-    assert CachedAnswerMiddleware.params_for(rf.get("/uk/help/de/csam-found/")) == ()
+    assert CachedAnswerMiddleware.params_for(rf.get("/help/de/csam-found/")) == ("who",)
+    assert CachedAnswerMiddleware.params_for(rf.get("/uk/help/de/csam-found/")) == ("who",)
     for path in ("/help/de/card/", "/help/de/", "/help/", "/api/v1/route/", "/help/%C2%BE/x/", "/nowhere/"):
         assert CachedAnswerMiddleware.params_for(rf.get(path)) is None, path
 
