@@ -224,6 +224,9 @@ SIGNPOST_ADMIN_PATH = os.environ.get("DJANGO_ADMIN_PATH", "admin/").strip("/") +
 
 # The public side.
 # Where "Leave this site" goes: a neutral page (GOV.UK's "Exit this page" uses a weather page).
+# Who runs this copy of Signpost, for the About page (optional; shown only when set).
+SIGNPOST_OPERATOR = os.environ.get("SIGNPOST_OPERATOR", "").strip()
+SIGNPOST_CONTACT_EMAIL = os.environ.get("SIGNPOST_CONTACT_EMAIL", "").strip()
 SIGNPOST_EXIT_URL = os.environ.get("SIGNPOST_EXIT_URL", "https://www.bbc.co.uk/weather")
 # How long browsers and shared caches may keep a public page, and how long a rendered answer is cached.
 SIGNPOST_PUBLIC_MAX_AGE = env_number("SIGNPOST_PUBLIC_MAX_AGE", 300)

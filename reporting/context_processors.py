@@ -3,6 +3,8 @@ from django.urls import translate_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 
+from reporting.locale import country_languages
+
 
 def language_url(path: str, code: str) -> str:
     """This page in another language; that language's start page when the address is not one of ours."""
@@ -14,10 +16,20 @@ def language_url(path: str, code: str) -> str:
 
 
 def public(request) -> dict:
-    """What every public page shows: the quick exit, and this page in the other languages."""
+    """What every public page shows: the quick exit, and this page in the other languages (on a country's
+    pages, that country's own languages first)."""
     current = get_language()
+    match = getattr(request, "resolver_match", None)
+    local = country_languages(match.kwargs.get("country_code", "")) if match else []
     languages = [
-        {"code": code, "name": name, "url": language_url(request.path, code), "current": code == current}
+        {
+            "code": code,
+            "name": name,
+            "url": language_url(request.path, code),
+            "current": code == current,
+            "local": code in local,
+        }
         for code, name in settings.LANGUAGES
     ]
-    return {"exit_url": settings.SIGNPOST_EXIT_URL, "languages": languages}
+    languages.sort(key=lambda language: local.index(language["code"]) if language["local"] else len(local))
+    return {"exit_url": settings.SIGNPOST_EXIT_URL, "languages": languages, "local_languages": local}

@@ -28,6 +28,7 @@ urlpatterns = [
     path("help/<country:country_code>/card.pdf", cards.card_pdf, name="card-pdf"),
     path("help/<country:country_code>/<slug:slug>/", views.answer, name="answer"),
     path("leaving/", views.leaving, name="leaving"),
+    path("about/", views.about, name="about"),
     path("embed/<country:country_code>/<slug:slug>/", partners.embed, name="embed"),
     path("problem/<int:organisation_id>/", feedback.report_problem, name="problem"),
 ]

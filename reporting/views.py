@@ -119,6 +119,14 @@ def leaving(request: HttpRequest) -> HttpResponse:
     return render(request, "reporting/leaving.html", {})
 
 
+@require_safe
+@public_page
+def about(request: HttpRequest) -> HttpResponse:
+    """Who runs this copy, where the directory comes from, how entries are checked, the data's licence."""
+    context = {"operator": settings.SIGNPOST_OPERATOR, "contact": settings.SIGNPOST_CONTACT_EMAIL}
+    return render(request, "reporting/about.html", context)
+
+
 def not_found(request: HttpRequest, exception=None, *, country_code: str = "", slug: str = "") -> HttpResponse:
     """A 404 that still helps: the worldwide services for the situation (or the general ones)."""
     situation = get_situation(slug) or SITUATIONS[FALLBACK_SITUATION]

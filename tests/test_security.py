@@ -14,7 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from tests.factories import make_emergency, make_organisation
 
 ROOT = Path(__file__).resolve().parent.parent
-PUBLIC_PATHS = ["/", "/de/", "/help/de/", "/help/de/csam-found/", "/ar/help/de/grooming/", "/leaving/",
+PUBLIC_PATHS = ["/", "/de/", "/help/de/", "/help/de/csam-found/", "/ar/help/de/grooming/", "/leaving/", "/about/",
                 "/help/xx/csam-found/", "/help/?country=DE&situation=csam-found"]  # fmt: skip
 API_PATHS = ["/api/v1/situations/", "/api/v1/route/?country=DE&situation=csam-found", "/api/v1/route/"]
 

@@ -24,3 +24,25 @@ def public_label(value: str) -> str:
     from directory.labels import public_label as translated
 
     return translated(value)
+
+
+def _babel_locale() -> str:
+    from django.utils.translation import get_language, to_locale
+
+    return to_locale(get_language() or "en")
+
+
+@register.filter
+def month_year(value) -> str:
+    """A month as the page's language writes it, from CLDR ("julho de 2026", "Juli 2026", "2026年7月")."""
+    from babel.dates import format_skeleton
+
+    return format_skeleton("yMMMM", value, locale=_babel_locale()) if value else ""
+
+
+@register.filter
+def long_date(value) -> str:
+    """A day as the page's language writes it, from CLDR ("5 de dezembro de 2026", "5. Dezember 2026")."""
+    from babel.dates import format_skeleton
+
+    return format_skeleton("yMMMMd", value, locale=_babel_locale()) if value else ""

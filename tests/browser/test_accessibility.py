@@ -32,6 +32,7 @@ PAGES = {
     "/ar/help/eg/": 200,
     "/help/xx/csam-found/": 404,
     "/leaving/": 200,
+    "/uk/about/": 200,
     "/help/?country=&situation=nonsense": 400,  # the start page with its error messages
     "/help/de/?situation=": 400,  # the situation page with its error message
 }

@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 
 from tests.factories import make_emergency, make_organisation
@@ -44,3 +46,24 @@ def test_the_switcher_links_to_the_same_page_in_every_language(client, germany):
 
 def test_an_unknown_language_prefix_is_a_404(client, germany):
     assert client.get("/xx/help/de/csam-found/").status_code == 404
+
+
+def test_a_countrys_own_language_is_offered_first_on_its_pages(client, db):
+    from reporting.locale import country_languages
+
+    assert country_languages("DE") == ["de"]
+    assert country_languages("BE")[:2] == ["nl", "fr"]
+    assert country_languages("US") == ["en"]
+    assert country_languages("JP") == []  # none of ours
+    page = client.get("/help/de/csam-found/").text  # in English
+    assert '<p class="offer-lang"><a href="/de/help/de/csam-found/" lang="de" hreflang="de">Deutsch</a></p>' in page
+    menu = page[page.index('<details class="langs">') :]
+    assert menu.index('lang="de"') < menu.index('lang="en"')  # first in the menu too
+    assert 'class="offer-lang"' not in client.get("/de/help/de/csam-found/").text  # already in German
+    assert 'class="offer-lang"' not in client.get("/help/").text  # no country yet
+
+
+def test_months_are_written_as_each_language_writes_them(client, db):
+    make_organisation(name="Meldestelle", countries=("PT",), last_checked=datetime.date(2026, 7, 1))
+    assert "julho de 2026" in client.get("/pt/help/pt/csam-found/").text
+    assert "Juli 2026" in client.get("/de/help/pt/csam-found/").text

@@ -28,11 +28,12 @@ def germany(db):
     )  # fmt: skip
 
 
-def test_the_start_page_asks_both_questions(client, germany):
+def test_the_start_page_asks_the_three_questions(client, germany):
     response = client.get("/")
     assert response.status_code == 200
     assert '<select name="country"' in response.text
-    assert response.text.count('type="radio"') == 10
+    assert response.text.count('name="who"') == 3  # who is asking (optional)
+    assert response.text.count('name="situation"') == 10
     assert "I&#x27;m not sure / something else happened" in response.text
     assert 'method="get"' in response.text
 
@@ -236,3 +237,37 @@ def test_robots_txt_keeps_search_engines_out_of_the_back_office_only(client, ger
 def test_every_page_has_a_description_in_its_language(client, germany):
     assert '<meta name="description" content="Where to report online child sexual abuse' in client.get("/").text
     assert '<meta name="description" content="' in client.get("/de/help/de/csam-found/").text
+
+
+def test_the_about_page_says_what_signpost_is_and_who_runs_it(client, settings, db):
+    page = client.get("/about/").text
+    assert "Signpost is a directory, not a helpline." in page
+    assert "CC BY 4.0" in page and 'href="/data/directory.json"' in page
+    assert "is run by" not in page  # nobody named: nothing invented
+    settings.SIGNPOST_OPERATOR = "Example Foundation"
+    settings.SIGNPOST_CONTACT_EMAIL = "signpost@example.org"
+    page = client.get("/about/?v=2").text
+    assert "Signpost on this site is run by Example Foundation." in page
+    assert 'href="mailto:signpost@example.org"' in page
+    assert 'href="/about/"' in client.get("/").text  # every page links to it
+
+
+def test_who_is_asking_is_a_question_and_stays_in_the_address(client, db):
+    response = client.get("/help/", {"country": "DE", "who": "parent", "situation": "sextortion"})
+    assert response.status_code == 302 and response["Location"] == "/help/de/sextortion/?who=parent"
+    response = client.get("/help/de/", {"who": "adult", "situation": "grooming"})
+    assert response["Location"] == "/help/de/grooming/?who=adult"
+    assert client.get("/help/", {"country": "DE", "who": "robot", "situation": "grooming"}).status_code == 400
+    page = client.get("/help/de/sextortion/?who=parent").text
+    assert "Someone is threatening to share sexual images of a child I care for" in page
+    assert "You are not in trouble, and it is not your fault." not in page
+    assert 'href="/help/de/sextortion/?who=child"' in page  # the reader can change who is asking
+    child = client.get("/help/de/sextortion/").text  # not said: a young person, for this situation
+    assert "Someone is threatening to share sexual images of me" in child
+
+
+def test_not_sure_offers_the_other_situations_and_the_reporting_route(client, db):
+    page = client.get("/help/de/not-sure/?who=parent").text
+    assert "Is one of these closest to what happened?" in page
+    assert 'href="/help/de/sextortion/?who=parent"' in page
+    assert "report_csam" not in page and "If you saw sexual images of a child, report them" in page
