@@ -28,6 +28,7 @@ from directory.models import (
     OpeningHours,
     Organisation,
     Place,
+    Platform,
     ProblemReport,
 )
 from directory.resources import EmergencyNumberResource, OrganisationResource
@@ -443,3 +444,18 @@ class EmbedOriginAdmin(admin.ModelAdmin):
             f'<iframe src="{public_base()}{path}" title="Where to get help" '
             'width="100%" height="800" loading="lazy" referrerpolicy="no-referrer"></iframe>',
         )
+
+
+@admin.register(Platform)
+class PlatformAdmin(SimpleHistoryAdmin):
+    """The apps and sites, and their own official routes for reporting an account or a message."""
+
+    list_display = ["name", "status", "take_it_down", "needs_check", "last_checked"]
+    list_filter = ["status", "needs_check", "take_it_down"]
+    search_fields = ["key", "name", "report_url", "child_safety_url"]
+    readonly_fields = ["updated_at"]
+    fieldsets = [
+        (None, {"fields": ["key", "name", "status", "needs_check"]}),
+        (_("Public"), {"fields": ["report_url", "child_safety_url", "take_it_down"]}),
+        (_("Sources and checks"), {"fields": ["source_urls", "last_checked", "internal_notes", "updated_at"]}),
+    ]

@@ -9,12 +9,12 @@ class DirectoryConfig(AppConfig):
 
     def ready(self) -> None:
         from directory import snapshot, versioning
-        from directory.models import Channel, EmergencyNumber, Organisation, Place
+        from directory.models import Channel, EmergencyNumber, Organisation, Place, Platform
 
         # Any change to the directory makes cached answers out of date, and the snapshot too.
         for receiver in (versioning.bump, snapshot.schedule_write):
             name = receiver.__name__
-            for model in (Organisation, Place, Channel, EmergencyNumber):
+            for model in (Organisation, Place, Channel, EmergencyNumber, Platform):
                 post_save.connect(receiver, sender=model, dispatch_uid=f"{name}-{model.__name__}-save")
                 post_delete.connect(receiver, sender=model, dispatch_uid=f"{name}-{model.__name__}-delete")
             for through in (Organisation.services.through, Organisation.networks.through):

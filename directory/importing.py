@@ -24,7 +24,16 @@ from django.dispatch import receiver
 from django_countries import countries as all_countries
 from simple_history.signals import pre_create_historical_record
 
-from directory.models import Channel, EmergencyNumber, Network, OpeningHours, Organisation, Place, Service
+from directory.models import (
+    Channel,
+    EmergencyNumber,
+    Network,
+    OpeningHours,
+    Organisation,
+    Place,
+    Platform,
+    Service,
+)
 
 SHIPPED_FILE = Path(__file__).resolve().parent / "data" / "directory.json"
 
@@ -81,6 +90,17 @@ EMERGENCY_DEFAULTS = {
 }
 EMERGENCY_SCALARS = ("general", "police", "ambulance", "fire", "other", "source_urls", "needs_check", "notes")
 
+PLATFORM_DEFAULTS = {
+    "child_safety_url": "",
+    "take_it_down": None,
+    "status": "draft",
+    "needs_check": False,
+    "source_urls": [],
+    "last_checked": None,
+    "internal_notes": "",
+}
+PLATFORM_SCALARS = ("name", "report_url", *(name for name in PLATFORM_DEFAULTS if name != "last_checked"))
+
 
 # Who or what is importing, for the history of every row the import writes ("Changed by").
 _current_import = threading.local()
@@ -128,6 +148,9 @@ class ImportSummary:
     emergency_unchanged: int = 0
     kept: int = 0  # --only-new: already in the database, left as curators have them (not compared)
     emergency_kept: int = 0
+    platforms_created: int = 0
+    platforms_updated: int = 0
+    platforms_unchanged: int = 0
     changed_keys: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
@@ -136,7 +159,9 @@ class ImportSummary:
         return (
             f"Organisations: {self.created} created, {self.updated} updated, {self.unchanged} unchanged{kept}. "
             f"Emergency numbers: {self.emergency_created} created, {self.emergency_updated} updated, "
-            f"{self.emergency_unchanged} unchanged{emergency_kept}."
+            f"{self.emergency_unchanged} unchanged{emergency_kept}. "
+            f"Platforms: {self.platforms_created} created, {self.platforms_updated} updated, "
+            f"{self.platforms_unchanged} unchanged."
         )
 
 
@@ -179,6 +204,13 @@ def export_emergency(number: EmergencyNumber) -> dict:
     return {name: record[name] for name in ("country", *EMERGENCY_DEFAULTS)}
 
 
+def export_platform(platform: Platform) -> dict:
+    record = {"key": platform.key}
+    record.update({name: getattr(platform, name) for name in PLATFORM_SCALARS})
+    record["last_checked"] = platform.last_checked.isoformat() if platform.last_checked else None
+    return {name: record[name] for name in ("key", "name", "report_url", *PLATFORM_DEFAULTS)}
+
+
 def organisations_for_export():
     return (
         Organisation.objects.order_by("key")
@@ -194,6 +226,7 @@ def export_document(organisations=None) -> dict:
     return {
         "organisations": [export_organisation(org) for org in organisations],
         "emergency_numbers": [export_emergency(number) for number in EmergencyNumber.objects.order_by("country")],
+        "platforms": [export_platform(platform) for platform in Platform.objects.order_by("key")],
     }
 
 
@@ -212,10 +245,11 @@ def read_document(text: str) -> dict:
         raise DirectoryImportError("the file", "(JSON)", f"not valid JSON: {error}") from None
     if not isinstance(document, dict):
         raise DirectoryImportError("the file", "(top level)", "expected a JSON object with “organisations”.")
-    unknown = set(document) - {"organisations", "emergency_numbers", "meta"}  # meta: open data's licence etc.
+    # meta: the open data's licence and notes (ignored).
+    unknown = set(document) - {"organisations", "emergency_numbers", "platforms", "meta"}
     if unknown:
         raise DirectoryImportError("the file", ", ".join(sorted(unknown)), "unknown section.")
-    for section in ("organisations", "emergency_numbers"):
+    for section in ("organisations", "emergency_numbers", "platforms"):
         if not isinstance(document.get(section, []), list):
             raise DirectoryImportError("the file", section, "must be a list.")
     return document
@@ -258,6 +292,16 @@ def import_document(document: dict, *, only_new: bool = False) -> ImportSummary:
                 summary.emergency_kept += 1
                 continue
             importer.import_emergency(where, record)
+        seen_platforms: set[str] = set()
+        for index, record in enumerate(document.get("platforms", [])):
+            key = record.get("key") if isinstance(record, dict) else None
+            where = f"platforms[{index}]" + (f" (key “{key}”)" if key else "")
+            if key in seen_platforms:
+                raise DirectoryImportError(where, "key", "the same key appears twice in the file.")
+            seen_platforms.add(key)
+            if only_new and key in importer.existing_platforms:
+                continue
+            importer.import_platform(where, record)
     return summary
 
 
@@ -332,6 +376,7 @@ class Importer:
         self.may_delete = may_delete
         self.existing = {org.key: org for org in organisations_for_export()}
         self.existing_emergency = {str(n.country): n for n in EmergencyNumber.objects.all()}
+        self.existing_platforms = {platform.key: platform for platform in Platform.objects.all()}
         self.services = {service.slug: service for service in Service.objects.all()}
         self.networks = {network.slug: network for network in Network.objects.all()}
         self.users = {}
@@ -516,4 +561,27 @@ class Importer:
             self.summary.emergency_created += 1
             return self.CREATED
         self.summary.emergency_updated += 1
+        return self.UPDATED
+
+    def import_platform(self, where: str, raw: object) -> str:
+        record = _with_defaults(where, raw, ("key", "name", "report_url"), PLATFORM_DEFAULTS)
+        last_checked = _parse_date(where, record["last_checked"])
+        record["last_checked"] = last_checked.isoformat() if last_checked else None
+        existing = self.existing_platforms.get(record["key"])
+        if existing is not None and export_platform(existing) == record:
+            self.summary.platforms_unchanged += 1
+            return self.UNCHANGED
+        platform = existing or Platform(key=record["key"])
+        for name in PLATFORM_SCALARS:
+            setattr(platform, name, _lf(record[name]))
+        platform.last_checked = last_checked
+        try:
+            platform.full_clean()
+        except ValidationError as error:
+            _raise_validation(where, error)
+        platform.save()
+        if existing is None:
+            self.summary.platforms_created += 1
+            return self.CREATED
+        self.summary.platforms_updated += 1
         return self.UPDATED

@@ -529,6 +529,67 @@ class ProblemReport(models.Model):
         return f"{self.organisation}: {self.get_reason_display()}"
 
 
+class Platform(models.Model):
+    """An app or site where a young person can be harmed, and its own official way to report an account or a
+    message. Shown on the answers about sextortion, grooming and shared images when the person names it."""
+
+    key = models.SlugField(max_length=60, unique=True, help_text=_("Stable, e.g. “instagram”."))
+    name = models.CharField(max_length=100, help_text=_("As the platform writes it, e.g. “Instagram”."))
+    report_url = models.URLField(
+        _("how to report an account or message"),
+        max_length=500,
+        validators=[validation.validate_public_web_address],
+        help_text=_("The platform's own help page (https), exactly as it publishes it. Public."),
+    )
+    child_safety_url = models.URLField(
+        _("child safety report form"),
+        max_length=500,
+        blank=True,
+        validators=[validation.validate_public_web_address],
+        help_text=_("Its own form for reporting child sexual exploitation, where one exists. Public."),
+    )
+    take_it_down = models.BooleanField(
+        _("takes part in Take It Down"),
+        null=True,
+        blank=True,
+        help_text=_("NCMEC's Take It Down hash matching. Leave unknown unless a source says so."),
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    needs_check = models.BooleanField(default=False)
+    source_urls = models.JSONField(
+        _("sources"), default=list, blank=True, validators=[validation.validate_web_addresses]
+    )
+    last_checked = models.DateField(null=True, blank=True)
+    internal_notes = models.TextField(blank=True, help_text=_("For curators only: never shown to the public."))
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(key=""), name="platform_key_not_empty"),
+            models.CheckConstraint(condition=~Q(report_url=""), name="platform_report_url_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        normalise_newlines(self)
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        errors = {}
+        for name in ("report_url", "child_safety_url"):
+            value = getattr(self, name)
+            if value and not value.startswith("https://"):
+                errors[name] = _("Use the platform's https address.")
+        if self.status == Status.PUBLISHED and not self.source_urls:
+            errors["source_urls"] = _("A published platform needs the official page its addresses come from.")
+        if errors:
+            raise ValidationError(errors)
+
+
 class EmbedOrigin(models.Model):
     """A partner site allowed to show Signpost's answers in a frame."""
 

@@ -7,6 +7,7 @@ import json
 
 from django.utils import timezone
 
+from directory import snapshot
 from directory.importing import ORGANISATION_DEFAULTS, export_emergency, export_organisation, organisations_for_export
 from directory.models import EmergencyNumber
 from directory.resources import cell, spreadsheet_safe
@@ -38,6 +39,7 @@ def document() -> dict:
         },
         "organisations": published_records(),
         "emergency_numbers": [export_emergency(number) for number in EmergencyNumber.objects.order_by("country")],
+        "platforms": snapshot.published_platforms(),
     }
 
 

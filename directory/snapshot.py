@@ -15,8 +15,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
-from directory.importing import export_emergency, export_organisation, organisations_for_export
-from directory.models import EmergencyNumber
+from directory.importing import export_emergency, export_organisation, export_platform, organisations_for_export
+from directory.models import EmergencyNumber, Platform
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +42,18 @@ def build() -> dict:
     return {
         "organisations": [public_record(org) for org in organisations],
         "emergency_numbers": [export_emergency(number) for number in EmergencyNumber.objects.order_by("country")],
+        "platforms": published_platforms(),
     }
+
+
+def published_platforms() -> list[dict]:
+    """The published platforms' public fields (no curators' notes), for the snapshot and the open data."""
+    records = []
+    for platform in Platform.objects.filter(status="published").order_by("key"):
+        record = export_platform(platform)
+        record.pop("internal_notes")
+        records.append(record)
+    return records
 
 
 def path() -> Path:
@@ -116,3 +127,14 @@ def all_emergency_numbers() -> list[EmergencyNumber]:
 
 def emergency_number(country: str) -> EmergencyNumber | None:
     return next((number for number in all_emergency_numbers() if number.country == country), None)
+
+
+def platforms() -> list[Platform]:
+    """The published platforms from the snapshot, as unsaved instances (by name)."""
+    records = (read() or {}).get("platforms", [])
+    found = []
+    for record in records:
+        platform = Platform(**{name: record[name] for name in ("key", "name", "report_url", "child_safety_url")})
+        platform.take_it_down = record["take_it_down"]
+        found.append(platform)
+    return sorted(found, key=lambda platform: platform.name)

@@ -153,6 +153,18 @@ def alternative_dict(alternative) -> dict | None:
     }
 
 
+def platform_dict(platform) -> dict | None:
+    if platform is None:
+        return None
+    return {
+        "key": platform.key,
+        "name": platform.name,
+        "report_url": platform.report_url,
+        "child_safety_url": platform.child_safety_url or None,
+        "take_it_down": platform.take_it_down,
+    }
+
+
 def route_dict(route: routing.Route) -> dict:
     return {
         "country": country_dict(route.country),
@@ -168,6 +180,7 @@ def route_dict(route: routing.Route) -> dict:
             }
             for routed in route.steps
         ],
+        "platform": platform_dict(route.platform),
     }
 
 
@@ -208,14 +221,22 @@ def route(request: HttpRequest) -> JsonResponse:
     situation = SITUATIONS.get(slug)
     if situation is None:
         return error("Unknown situation: see /api/v1/situations/ for the list.", 404)
-    key = f"api-route:{versioning.current()}:{translation.get_language()}:{code}:{slug}"
+    platform = parameter(request, "platform")
+    if platform is not None and routing.find_platform(platform) is None:
+        return error("Unknown platform: see /api/v1/platforms/ for the list.", 404)
+    key = f"api-route:{versioning.current()}:{translation.get_language()}:{code}:{slug}:{platform or ''}"
 
     def build():
-        found = routing.route(code, situation)
+        found = routing.route(code, situation, platform=platform)
         return route_dict(found), found.valid_until()
 
     data, seconds_valid = cached_answer(key, build)
     return limit_max_age(JsonResponse(data), seconds_valid)
+
+
+@api_view
+def platforms(request: HttpRequest) -> JsonResponse:
+    return JsonResponse({"platforms": [platform_dict(platform) for platform in routing.platforms()]})
 
 
 @api_view

@@ -24,6 +24,22 @@ LANG = {
     "description": "Language of the texts (one of the site's languages, e.g. de). Default: English.",
     "schema": {"type": "string", "maxLength": 10},
 }
+PLATFORM = {
+    "type": "object",
+    "nullable": True,
+    "description": "Where it happened, when `platform` was given (sextortion, grooming, my-images, csam-found): the "
+    "platform's own official page on reporting an account or a message, its child-safety form where it has one, "
+    "and whether it takes part in Take It Down (null: not confirmed). Listed after the steps: it never replaces "
+    "the hotline or the police.",
+    "required": ["key", "name", "report_url", "child_safety_url", "take_it_down"],
+    "properties": {
+        "key": STRING,
+        "name": STRING,
+        "report_url": {"type": "string", "format": "uri"},
+        "child_safety_url": {"type": "string", "nullable": True},
+        "take_it_down": {"type": "boolean", "nullable": True},
+    },
+}
 COUNTRY = {
     "name": "country",
     "in": "query",
@@ -253,13 +269,21 @@ def openapi_document() -> dict:
                             "description": "A situation slug from /api/v1/situations/.",
                             "schema": {"type": "string", "maxLength": 100},
                         },
+                        {
+                            "name": "platform",
+                            "in": "query",
+                            "required": False,
+                            "description": "Where it happened: a key from /api/v1/platforms/, e.g. instagram. "
+                            "Adds the platform's own report route to the answers where it matters.",
+                            "schema": {"type": "string", "maxLength": 100},
+                        },
                         LANG,
                     ],
                     "responses": {
                         "200": ok(
                             {
                                 "type": "object",
-                                "required": ["country", "situation", "emergency", "steps"],
+                                "required": ["country", "situation", "emergency", "steps", "platform"],
                                 "properties": {
                                     "country": country,
                                     "situation": {
@@ -269,12 +293,32 @@ def openapi_document() -> dict:
                                     },
                                     "emergency": emergency,
                                     "steps": {"type": "array", "items": routed_step},
+                                    "platform": PLATFORM,
                                 },
                             },
                             "The route",
                         ),
                         "400": ERROR,
                         "404": ERROR,
+                    },
+                }
+            },
+            "/api/v1/platforms/": {
+                "get": {
+                    "summary": "The platforms whose own report routes Signpost knows (for `platform` on a route)",
+                    "parameters": [LANG],
+                    "responses": {
+                        "200": ok(
+                            {
+                                "type": "object",
+                                "required": ["platforms"],
+                                "properties": {
+                                    "platforms": {"type": "array", "items": {**PLATFORM, "nullable": False}}
+                                },
+                            },
+                            "All published platforms",
+                        ),
+                        "400": ERROR,
                     },
                 }
             },

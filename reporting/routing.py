@@ -18,7 +18,7 @@ from django.utils.translation import gettext
 from directory import opening, snapshot
 from directory.importing import ORGANISATION_SCALARS
 from directory.labels import public_label
-from directory.models import Channel, EmergencyNumber, Kind, Organisation, Place, ServiceSlug
+from directory.models import Channel, EmergencyNumber, Kind, Organisation, Place, Platform, ServiceSlug
 from directory.validation import dial_uri, is_safe_link, telegram_uri, whatsapp_uri
 from reporting.situations import ADULT, CHILD, PARENT, Situation, Step
 
@@ -218,6 +218,7 @@ class Route:
     emergency: EmergencyNumber | None
     steps: list[RoutedStep]
     who: str = CHILD
+    platform: Platform | None = None  # where it happened, when the person said (its own report route)
 
     @property
     def title(self):
@@ -427,6 +428,24 @@ def _candidates_from_snapshot(country: str, records: dict) -> list[Listing]:
     return listings
 
 
+# The answers where reporting the account to the app matters: someone's account, messages or posts.
+PLATFORM_SITUATIONS = {"sextortion", "grooming", "my-images", "csam-found"}
+
+
+def platforms() -> list[Platform]:
+    """The published platforms, by name (from the snapshot while the database is unreachable)."""
+    try:
+        return list(Platform.objects.filter(status=Organisation.Status.PUBLISHED))
+    except DatabaseError:
+        return snapshot.platforms()
+
+
+def find_platform(key: str | None) -> Platform | None:
+    if not key:
+        return None
+    return next((platform for platform in platforms() if platform.key == key), None)
+
+
 def emergency_numbers(country: str) -> EmergencyNumber | None:
     try:
         return EmergencyNumber.objects.filter(country=country).first()
@@ -560,6 +579,7 @@ def route(
     *,
     include_drafts: bool = False,
     now: datetime.datetime | None = None,
+    platform: str | None = None,
 ) -> Route:
     """The answer for a person in `country` (an upper-case ISO code) in `situation`, at `now`.
 
@@ -579,4 +599,5 @@ def route(
     given: set = set()
     for routed in steps:
         routed.word_for(who, given)
-    return Route(country=country, situation=situation, emergency=emergency, steps=steps, who=who)
+    where = find_platform(platform) if situation.slug in PLATFORM_SITUATIONS else None
+    return Route(country=country, situation=situation, emergency=emergency, steps=steps, who=who, platform=where)

@@ -46,6 +46,7 @@ api_patterns = (
         path("situations/", api.situations, name="situations"),
         path("countries/", api.countries_list, name="countries"),
         path("route/", api.route, name="route"),
+        path("platforms/", api.platforms, name="platforms"),
         path("organisations/", api.organisations, name="organisations"),
         path("openapi.json", api.openapi, name="openapi"),
     ],

@@ -23,13 +23,15 @@ from reporting.situations import SITUATIONS, WHO_SHORT, get_situation
 FALLBACK_SITUATION = "not-sure"
 
 
-def with_who(address: str, who: str) -> str:
-    """Who is asking stays in the address, so that the answer can be cached and shared."""
-    return f"{address}?who={who}" if who in WHO else address
+def with_who(address: str, who: str, platform: str = "") -> str:
+    """Who is asking (and where it happened) stay in the address, so that the answer can be cached and shared."""
+    query = [f"who={who}"] if who in WHO else []
+    query += [f"platform={platform}"] if platform else []
+    return f"{address}?{'&'.join(query)}" if query else address
 
 
-def answer_url(country: str, situation: str, who: str = "") -> str:
-    return with_who(reverse("reporting:answer", args=[country.lower(), situation]), who)
+def answer_url(country: str, situation: str, who: str = "", platform: str = "") -> str:
+    return with_who(reverse("reporting:answer", args=[country.lower(), situation]), who, platform)
 
 
 def country_url(country: str, who: str = "") -> str:
@@ -82,7 +84,7 @@ def country(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "reporting/country.html", context, status=400 if form.is_bound else 200)
 
 
-@whole_page_cache(params=("who",))
+@whole_page_cache(params=("who", "platform"))
 @require_safe
 @public_page
 @country_page
@@ -90,16 +92,22 @@ def answer(request: HttpRequest, code: str, slug: str) -> HttpResponse:
     situation = get_situation(slug)
     if situation is None:
         return not_found(request, country_code=code.lower(), slug=slug)
-    route = routing.route(code, situation, request.GET.get("who"))
+    route = routing.route(code, situation, request.GET.get("who"), platform=request.GET.get("platform"))
     context = {
         "route": route,
         "situation": situation,
         "country_code": code,
         "country_name": countries.name(code),
         "readers": [
-            {"who": who, "name": WHO_SHORT[who], "url": answer_url(code, slug, who), "current": who == route.who}
+            {
+                "who": who,
+                "name": WHO_SHORT[who],
+                "url": answer_url(code, slug, who, route.platform.key if route.platform else ""),
+                "current": who == route.who,
+            }
             for who in WHO
         ],
+        "platforms": routing.platforms() if slug in routing.PLATFORM_SITUATIONS else [],
         "triage": [
             {"title": other.title_for(route.who), "url": answer_url(code, other.slug, route.who)}
             for other in SITUATIONS.values()

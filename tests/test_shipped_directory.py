@@ -200,3 +200,19 @@ def test_every_published_entry_has_a_channel_a_person_can_use(shipped, db):
     usable = {"phone", "sms", "whatsapp", "telegram", "chat", "web_form", "website", "email", "app"}
     for organisation in Organisation.objects.published():
         assert {channel.type for channel in organisation.channels.all()} & usable, organisation.key
+
+
+def test_every_shipped_platform_has_its_source_and_an_https_address(db):
+    document = json.loads(SHIPPED_FILE.read_text(encoding="utf-8"))
+    for platform in document["platforms"]:
+        assert platform["report_url"].startswith("https://"), platform["key"]
+        assert not platform["child_safety_url"] or platform["child_safety_url"].startswith("https://")
+        if platform["status"] == "published":
+            assert platform["source_urls"], platform["key"]
+            # Each address comes from the platform's own pages: its host is among the sources' hosts.
+            hosts = {url.split("/")[2].removeprefix("www.") for url in platform["source_urls"]}
+            for address in filter(None, (platform["report_url"], platform["child_safety_url"])):
+                assert address in platform["source_urls"] or address.split("/")[2].removeprefix("www.") in hosts, (
+                    platform["key"],
+                    address,
+                )

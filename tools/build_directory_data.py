@@ -1504,11 +1504,60 @@ class Fact:
         )
 
 
+PLATFORMS_FILE = "platforms.json"
+PLATFORM_STATUS = {"high": "published", "medium": "published", "low": "draft"}
+
+
+def build_platforms(folders: list[Path]) -> list[dict]:
+    """The platforms' own report routes, from research read on each platform's help pages (platforms.json).
+
+    High confidence: published. Medium: published and marked "needs check". Low, or an address that is not
+    https, or no source: a draft for curators. Research notes go to the internal notes only."""
+    platforms: dict[str, dict] = {}
+    for folder in folders:
+        path = folder / PLATFORMS_FILE
+        if not path.is_file():
+            continue
+        research = json.loads(path.read_text(encoding="utf-8"))
+        checked = research.get("checked", "")
+        for item in research["platforms"]:
+            report_url = (item.get("report_url") or "").strip()
+            if not report_url:
+                continue  # nothing to send a person to
+            child_safety_url = (item.get("csam_report_url") or "").strip()
+            sources = [url for url in item.get("sources", []) if url.startswith(("https://", "http://"))]
+            confidence = item.get("confidence", "low")
+            status = PLATFORM_STATUS.get(confidence, "draft")
+            if not report_url.startswith("https://") or not sources:
+                status = "draft"
+            notes = [f"From tools/facts/{PLATFORMS_FILE} (confidence {confidence})."]
+            notes += [item["notes"]] if item.get("notes") else []
+            if item.get("how_to_copy_link"):
+                notes.append(f"How to copy a link (platform's help): {item['how_to_copy_link']}")
+            if item.get("take_it_down_source"):
+                notes.append(f"Take It Down: {item['take_it_down_source']}")
+            platforms[item["key"]] = {
+                "key": item["key"],
+                "name": item["name"],
+                "report_url": report_url,
+                "child_safety_url": child_safety_url if child_safety_url.startswith("https://") else "",
+                "take_it_down": item.get("take_it_down"),
+                "status": status,
+                "needs_check": confidence != "high",
+                "source_urls": sources,
+                "last_checked": f"{checked}-01" if len(checked) == 7 else None,
+                "internal_notes": "\n".join(notes),
+            }
+    return [platforms[key] for key in sorted(platforms)]
+
+
 def load_facts(folders: list[Path]) -> list[Fact]:
     """Every fact of every *.json array in the folders, in file order."""
     facts = []
     for folder in folders:
         for path in sorted(folder.glob("*.json")):
+            if path.name == PLATFORMS_FILE:
+                continue  # not facts about organisations: see build_platforms
             for index, data in enumerate(json.loads(path.read_text(encoding="utf-8"))):
                 facts.append(Fact(f"{folder.name}/{path.name}", index, data))
     return facts
@@ -1779,7 +1828,11 @@ def build(source: Path, fact_folders: list[Path]) -> tuple[dict, dict]:
     built += [(tombstone(old, by_key[new]), None) for old, new in KEY_ALIASES.items()]
     built.sort(key=lambda item: item[0]["key"])
 
-    document = {"organisations": [entry for entry, _org in built], "emergency_numbers": emergency}
+    document = {
+        "organisations": [entry for entry, _org in built],
+        "emergency_numbers": emergency,
+        "platforms": build_platforms(fact_folders),
+    }
     summary = {
         "records": len(records),
         "built": built,

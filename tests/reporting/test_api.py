@@ -169,7 +169,7 @@ def test_the_openapi_document_describes_every_endpoint(client, db):
     assert body["openapi"].startswith("3.")
     assert set(body["paths"]) == {
         "/api/v1/situations/", "/api/v1/countries/", "/api/v1/route/", "/api/v1/organisations/",
-        "/api/v1/openapi.json",
+        "/api/v1/platforms/", "/api/v1/openapi.json",
     }  # fmt: skip
 
 

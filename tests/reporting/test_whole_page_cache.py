@@ -47,8 +47,8 @@ def test_pages_whose_view_did_not_opt_in_are_never_kept(client, germany, path):
 
 
 def test_only_the_views_that_opted_in_are_looked_up(rf):
-    assert CachedAnswerMiddleware.params_for(rf.get("/help/de/csam-found/")) == ("who",)
-    assert CachedAnswerMiddleware.params_for(rf.get("/uk/help/de/csam-found/")) == ("who",)
+    assert CachedAnswerMiddleware.params_for(rf.get("/help/de/csam-found/")) == ("who", "platform")
+    assert CachedAnswerMiddleware.params_for(rf.get("/uk/help/de/csam-found/")) == ("who", "platform")
     for path in ("/help/de/card/", "/help/de/", "/help/", "/api/v1/route/", "/help/%C2%BE/x/", "/nowhere/"):
         assert CachedAnswerMiddleware.params_for(rf.get(path)) is None, path
 
