@@ -16,6 +16,7 @@ from directory.labels import public_label
 from directory.models import EmergencyNumber
 from reporting import routing
 from reporting.caching import cached_answer, limit_max_age
+from reporting.locale import country_name
 from reporting.openapi import openapi_document
 from reporting.public import public_api
 from reporting.situations import SITUATIONS, Situation, Step
@@ -60,7 +61,7 @@ def parameter(request: HttpRequest, name: str) -> str | None:
 
 
 def country_dict(code: str) -> dict:
-    return {"code": code, "name": str(countries.name(code))}
+    return {"code": code, "name": country_name(code)}
 
 
 def emergency_dict(number: EmergencyNumber | None) -> dict:

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 
+from reporting.locale import country_choices
 from reporting.situations import SITUATIONS, WHO_CHOICES
 
 
@@ -13,7 +13,7 @@ class CountryField(forms.ChoiceField):
     """A country code, accepted in any case and given back in upper case."""
 
     def __init__(self, **kwargs):
-        super().__init__(choices=lambda: [("", _("Choose your country"))] + list(countries), **kwargs)
+        super().__init__(choices=lambda: [("", _("Choose your country"))] + country_choices(), **kwargs)
 
     def to_python(self, value):
         return super().to_python(value).strip().upper()

@@ -8,12 +8,12 @@ from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
-from django_countries import countries
 
 from directory import opendata, versioning
 from directory.models import EmbedOrigin
 from directory.validation import is_origin
 from reporting import routing
+from reporting.locale import country_name
 from reporting.public import country_page, public_api, public_page
 from reporting.situations import get_situation
 from reporting.views import not_found
@@ -42,7 +42,7 @@ def embed(request: HttpRequest, code: str, slug: str) -> HttpResponse:
         "route": routing.route(code, situation),
         "situation": situation,
         "country_code": code,
-        "country_name": countries.name(code),
+        "country_name": country_name(code),
         "link_target": "_top",  # hotlines' own sites refuse to open inside a frame
     }
     response = HttpResponse(render_to_string("reporting/embed.html", context, request=request))

@@ -15,7 +15,7 @@ from django_countries import countries
 from reporting import routing
 from reporting.caching import stays_true_until, whole_page_cache
 from reporting.forms import ChooseForm, SituationForm
-from reporting.locale import country_from_accept_language
+from reporting.locale import country_from_accept_language, country_name
 from reporting.public import country_page, mark_public, public_api, public_page
 from reporting.routing import WHO
 from reporting.situations import SITUATIONS, WHO_SHORT, get_situation
@@ -80,7 +80,7 @@ def country(request: HttpRequest, code: str) -> HttpResponse:
     form = SituationForm(data, initial={"who": request.GET.get("who")})
     if form.is_bound and form.is_valid():
         return redirect(answer_url(code, form.cleaned_data["situation"], form.cleaned_data["who"]))
-    context = {"form": form, "country_code": code, "country_name": countries.name(code)}
+    context = {"form": form, "country_code": code, "country_name": country_name(code)}
     return render(request, "reporting/country.html", context, status=400 if form.is_bound else 200)
 
 
@@ -97,7 +97,7 @@ def answer(request: HttpRequest, code: str, slug: str) -> HttpResponse:
         "route": route,
         "situation": situation,
         "country_code": code,
-        "country_name": countries.name(code),
+        "country_name": country_name(code),
         "readers": [
             {
                 "who": who,
@@ -168,7 +168,7 @@ def preview(request: HttpRequest, country_code: str = "", slug: str = "") -> Htt
         "route": route,
         "situation": situation,
         "country_code": code,
-        "country_name": countries.name(code),
+        "country_name": country_name(code),
         "preview": True,
     }
     return render(request, "reporting/answer.html", context)

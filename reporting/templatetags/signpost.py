@@ -1,3 +1,5 @@
+import contextlib
+
 from django import template
 from django.conf.locale import LANG_INFO
 
@@ -46,3 +48,17 @@ def long_date(value) -> str:
     from babel.dates import format_skeleton
 
     return format_skeleton("yMMMMd", value, locale=_babel_locale()) if value else ""
+
+
+@register.filter
+def readable_address(value: str) -> str:
+    """A web address as a person reads and types it: percent-escapes and punycode decoded, scheme kept
+    ("http://nccm.gov.eg/خط-نجدة-الطفل/", not "http://nccm.gov.eg/%d8%ae…"). For printing only, never a link."""
+    from urllib.parse import unquote, urlsplit, urlunsplit
+
+    parts = urlsplit(value or "")
+    host = parts.hostname or ""
+    with contextlib.suppress(UnicodeError):  # not valid punycode: leave it as written
+        host = host.encode("ascii").decode("idna") if "xn--" in host else host
+    netloc = host + (f":{parts.port}" if parts.port else "") if parts.hostname else parts.netloc
+    return unquote(urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment)), errors="replace")

@@ -99,3 +99,33 @@ def test_rendering_the_pdf_fetches_nothing(client, germany, monkeypatch):
     response = client.get("/help/de/card.pdf")
     assert response.status_code == 200
     assert fetched == []
+
+
+def test_the_arabic_pdf_prints_a_readable_address_and_chinese_names_in_a_cjk_font(client, db):
+    make_emergency("EG", general="122")
+    make_organisation(
+        name="خط نجدة الطفل",
+        kind="child_helpline",
+        countries=("EG",),
+        services=("support_child",),
+        channels=(("phone", "16000"), ("website", "http://nccm.gov.eg/%d8%ae%d8%b7-%d9%86%d8%ac%d8%af%d8%a9/")),
+    )
+    make_organisation(
+        name="儿童求助热线", kind="child_helpline", countries=("CN",), services=("support_child",),
+        channels=(("phone", "12355"),),
+    )  # fmt: skip
+    card = client.get("/ar/help/eg/card/").text
+    assert 'dir="ltr">http://nccm.gov.eg/خط-نجدة/</span>' in card  # decoded, scheme in place, isolated
+    assert "%d8" not in card
+    pdf = pypdf.PdfReader(io.BytesIO(client.get("/ar/help/eg/card.pdf").content))
+    text = pdf.pages[0].extract_text()
+    assert "nccm.gov.eg" in text and "%d8" not in text and "//:https" not in text and "//:http" not in text
+    chinese = pypdf.PdfReader(io.BytesIO(client.get("/help/cn/card.pdf").content))
+    assert "儿童求助热线" in chinese.pages[0].extract_text()
+    fonts = {
+        str(font["/BaseFont"])
+        for page in chinese.pages
+        for font in (page["/Resources"].get("/Font") or {}).values()
+        if "/BaseFont" in font.get_object()
+    }
+    assert any("CJK" in name for name in fonts), fonts  # a font that has the characters, not boxes

@@ -7,8 +7,8 @@ import pytest
 from directory.models import Organisation
 from tests.factories import make_emergency, make_organisation
 
-NO_SERVICE = "We don't know a service in {} for this yet"
-NO_HELPLINE = "We don't know a helpline in {} yet, but you are not alone."
+NO_SERVICE = "We don't know a service in this country for this yet"
+NO_HELPLINE = "We don't know a helpline in this country yet, but you are not alone."
 ANYWHERE = "These services work from any country:"
 TRUSTED_ADULT = "You can also talk to an adult you trust: a parent, a teacher, a school nurse or a doctor."
 
@@ -35,8 +35,8 @@ def test_a_worldwide_step_beside_a_national_one_says_plainly_that_it_works_from_
 
 def test_a_country_with_no_service_at_all_says_so_for_each_step(client, world):
     page = client.get("/help/fr/csam-found/").text
-    assert NO_SERVICE.format("France") in page
-    assert NO_HELPLINE.format("France") in page  # kinder words where someone needs to talk
+    assert NO_SERVICE in page
+    assert NO_HELPLINE in page  # kinder words where someone needs to talk
 
 
 def test_where_no_one_in_the_country_can_talk_with_them_a_trusted_adult_is_offered(client, world):

@@ -67,3 +67,14 @@ def test_months_are_written_as_each_language_writes_them(client, db):
     make_organisation(name="Meldestelle", countries=("PT",), last_checked=datetime.date(2026, 7, 1))
     assert "julho de 2026" in client.get("/pt/help/pt/csam-found/").text
     assert "Juli 2026" in client.get("/de/help/pt/csam-found/").text
+
+
+def test_the_country_list_is_in_the_readers_order_and_language(client, db):
+    page = client.get("/uk/").text
+    # Ukrainian order (Unicode collation), not the English one: Німеччина (Germany) after Мексика (Mexico).
+    assert page.index(">Мексика<") < page.index(">Німеччина<") < page.index(">Сполучені Штати<")
+    page = client.get("/ar/").text
+    assert page.index(">ألمانيا<") < page.index(">المكسيك<")
+    page = client.get("/de/").text
+    assert page.index(">Ägypten<") < page.index(">Albanien<")  # Ä sorts with A, not after Z
+    assert page.index(">Deutschland<") < page.index(">Mexiko<")

@@ -39,8 +39,8 @@ def test_the_api_gives_the_app_links(client, brazil):
 
 def test_the_card_names_the_app_beside_the_number(client, brazil):
     text = client.get("/help/br/card/").text
-    assert 'WhatsApp <span class="number">(61) 99611-0100</span>' in text
-    assert 'Telegram <span class="address">https://t.me/disque100</span>' in text
+    assert 'WhatsApp <span class="number" dir="ltr">(61) 99611-0100</span>' in text
+    assert 'Telegram <span class="address" dir="ltr">https://t.me/disque100</span>' in text
 
 
 def test_the_open_data_and_the_api_schema_know_both_types(client, brazil):

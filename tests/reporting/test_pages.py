@@ -111,7 +111,7 @@ def test_the_answer_links_phone_numbers_for_calling(client, germany):
 def test_a_step_without_a_national_service_says_the_answer_is_worldwide(client, germany):
     make_emergency("FR", general="112")
     response = client.get("/help/fr/csam-found/")
-    assert "We don't know a service in France for this yet" in response.text
+    assert "We don't know a service in this country for this yet" in response.text
     assert "INHOPE" in response.text
 
 
