@@ -106,16 +106,6 @@ class OrganisationQuerySet(models.QuerySet):
     def published(self) -> "OrganisationQuerySet":
         return self.filter(status=Status.PUBLISHED)
 
-    def serving(self, country: str) -> "OrganisationQuerySet":
-        """Organisations with a place in this country (national services)."""
-        return self.filter(places__country=country.upper()).distinct()
-
-    def worldwide(self) -> "OrganisationQuerySet":
-        return self.filter(worldwide=True)
-
-    def offering(self, service: str) -> "OrganisationQuerySet":
-        return self.filter(services__slug=service).distinct()
-
     def stale(self, today: datetime.date | None = None) -> "OrganisationQuerySet":
         """Entries not checked within SIGNPOST_STALE_AFTER_DAYS, or never checked."""
         cutoff = (today or timezone.localdate()) - datetime.timedelta(days=settings.SIGNPOST_STALE_AFTER_DAYS)

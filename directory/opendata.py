@@ -19,7 +19,7 @@ CSV_COLUMNS = ["key", "name", "kind", *(name for name in ORGANISATION_DEFAULTS i
 
 def published_records() -> list[dict]:
     records = []
-    for organisation in organisations_for_export().filter(status="published"):
+    for organisation in organisations_for_export().published():
         record = export_organisation(organisation)
         for name in PRIVATE_FIELDS:
             record.pop(name)

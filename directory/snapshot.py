@@ -38,7 +38,7 @@ def public_record(organisation) -> dict:
 def build() -> dict:
     """The published organisations (with their ids, without curators' fields) and every country's emergency
     numbers."""
-    organisations = organisations_for_export().filter(status="published")
+    organisations = organisations_for_export().published()
     return {
         "organisations": [public_record(org) for org in organisations],
         "emergency_numbers": [export_emergency(number) for number in EmergencyNumber.objects.order_by("country")],

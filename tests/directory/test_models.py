@@ -2,6 +2,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from directory import snapshot
 from directory.models import Channel, EmergencyNumber, Organisation, Place
 from tests.factories import make_emergency, make_organisation
 
@@ -96,14 +97,11 @@ def test_publication_needs_a_channel_and_a_place():
 
 
 @pytest.mark.django_db
-def test_queryset_answers_who_serves_what():
+def test_published_is_what_the_public_side_reads():
     national = make_organisation(countries=("DE",), services=("report_csam",))
-    make_organisation(countries=("FR",), services=("report_csam",))
     make_organisation(countries=("DE",), services=("report_csam",), status="draft")
-    worldwide = make_organisation(countries=(), worldwide=True, services=("report_csam", "remove_images"))
-    published = Organisation.objects.published()
-    assert list(published.serving("de").offering("report_csam")) == [national]
-    assert list(published.worldwide().offering("remove_images")) == [worldwide]
+    assert list(Organisation.objects.published()) == [national]
+    assert [record["key"] for record in snapshot.build()["organisations"]] == [national.key]
 
 
 @pytest.mark.django_db
