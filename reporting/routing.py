@@ -7,6 +7,7 @@ emergency numbers, and a police step with no dedicated service by the police num
 """
 
 import datetime
+import functools
 import logging
 from dataclasses import dataclass, field
 
@@ -142,15 +143,22 @@ class Listing:
         shown = self.buttons
         return [link for link in self.links() if link not in shown]
 
-    def main_link(self, service: str) -> dict | None:
-        """The one button to press first for this service: the form to report, the number to call (one that
-        is open now before one that is closed)."""
+    def main_link(self, service: str, who: str = CHILD) -> dict | None:
+        """The one button to press first for this service: the form to report, the number to call; a line
+        labelled for someone else (a parents' line for a child) after the others, and one open now before
+        one that is closed."""
         order = MAIN_LINK_ORDER.get(service, CONTACT_FIRST)
         ranked = [
-            (order.index(link["type"]) if link["type"] in order else len(order), closed(link), position)
+            (
+                order.index(link["type"]) if link["type"] in order else len(order),
+                closed(link),
+                link["channel"].label in LABELS_FOR_OTHERS[who],
+                position,
+            )
             for position, link in enumerate(self.links())
         ]
-        return self.links()[min(ranked)[2]] if ranked else None
+        ranked.sort(key=lambda rank: (rank[2], rank[1], rank[0], rank[3]) if service in SUPPORT_SERVICES else rank)
+        return self.links()[ranked[0][3]] if ranked else None
 
     def _status(self, channel: Channel) -> opening.Status | None:
         if self.now is None:
@@ -232,7 +240,7 @@ class Route:
     def has_emergency_step(self) -> bool:
         return any(routed.service == ServiceSlug.EMERGENCY for routed in self.steps)
 
-    @property
+    @functools.cached_property
     def first_action(self) -> dict | None:
         """Do this first: the first step someone can act on, its service and the one button to press.
 
@@ -245,13 +253,19 @@ class Route:
                     return {"heading": heading, "number": number}
                 continue
             for listing in routed.listings:
-                link = listing.main_link(routed.service)
-                if link is None:
-                    continue
+                link = listing.main_link(routed.service, self.who)
+                if link is None or (routed.is_support and link["type"] not in TALK_TYPES):
+                    continue  # someone to talk to: a website alone is not that; look further
                 if closed(link) and routed.open_alternative:
                     listing, link = routed.open_alternative
                     return {"heading": heading, "listing": listing, "link": link, "instead_of": routed.listings[0]}
                 return {"heading": heading, "listing": listing, "link": link}
+        # Nothing to call anywhere: the first service with a way in at all.
+        for routed in self.steps:
+            for listing in routed.listings:
+                link = listing.main_link(routed.service, self.who)
+                if link is not None:
+                    return {"heading": routed.heading, "listing": listing, "link": link}
         return None
 
     @property
@@ -485,6 +499,14 @@ def route_step(step: Step, listings: list[Listing], who: str = CHILD, situation:
 
 
 CONTACT_TYPES = (Channel.Type.PHONE, Channel.Type.SMS, Channel.Type.CHAT)
+# Ways to talk to someone (a website alone is not someone to talk to).
+TALK_TYPES = (Channel.Type.PHONE, Channel.Type.SMS, Channel.Type.CHAT, Channel.Type.WHATSAPP, Channel.Type.TELEGRAM)
+# A channel's label (one of directory.labels.PHRASES) that says it is for someone other than the reader.
+LABELS_FOR_OTHERS = {
+    CHILD: {"for parents", "for parents and professionals", "for professionals"},
+    PARENT: {"for children and young people", "for professionals"},
+    ADULT: {"for children and young people"},
+}
 T = Channel.Type
 CONTACT_FIRST = (T.PHONE, T.CHAT, T.SMS, T.WHATSAPP, T.TELEGRAM, T.APP, T.EMAIL, T.WEB_FORM, T.WEBSITE)
 REPORT_FIRST = (T.WEB_FORM, T.APP, T.PHONE, T.EMAIL, T.CHAT, T.WHATSAPP, T.TELEGRAM, T.SMS, T.WEBSITE)

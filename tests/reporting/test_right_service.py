@@ -206,3 +206,35 @@ def test_the_pages_and_the_api_route_for_the_default_person(client, worldwide):
     removal = next(item for item in body["steps"] if item["service"] == "remove_images")
     assert [organisation["name"] for organisation in removal["organisations"]] == ["Take It Down"]
     assert "StopNCII" not in client.get("/help/fr/sextortion/").text
+
+
+def test_do_this_first_is_someone_to_talk_to_and_the_line_for_the_reader(db):
+    from reporting.routing import route
+    from reporting.situations import SITUATIONS
+    from tests.factories import make_emergency, make_organisation
+
+    make_emergency("DE", general="112")
+    helpline = make_organisation(
+        name="Nummer gegen Kummer", kind="child_helpline", countries=("DE",),
+        services=("support_child", "support_adult"), channels=(("phone", "116 111"), ("phone", "0800 111 0 550")),
+    )  # fmt: skip
+    kids, parents = helpline.channels.order_by("position")
+    kids.label, parents.label = "for children and young people", "for parents"
+    kids.save()
+    parents.save()
+    assert route("DE", SITUATIONS["sextortion"], "child").first_action["link"]["channel"].value == "116 111"
+    assert route("DE", SITUATIONS["sextortion"], "parent").first_action["link"]["channel"].value == "0800 111 0 550"
+
+    # Where the only "someone to talk to" is a website, do this first looks further: the national hotline.
+    make_emergency("MX", general="911")
+    make_organisation(
+        name="NoFiltr",
+        kind="worldwide_service",
+        countries=(),
+        worldwide=True,
+        services=("support_child",),
+        channels=(("website", "https://nofiltr.example.org/"),),
+    )
+    make_organisation(name="Te Protejo", countries=("MX",), services=("report_csam",))
+    first = route("MX", SITUATIONS["not-sure"], "child").first_action
+    assert first["listing"].organisation.name == "Te Protejo"
