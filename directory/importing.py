@@ -542,46 +542,32 @@ class Importer:
     def import_emergency(self, where: str, raw: object) -> str:
         record = _with_defaults(where, raw, ("country",), EMERGENCY_DEFAULTS)
         record["country"] = _country_code(where, "country", record["country"])
-        last_checked = _parse_date(where, record["last_checked"])
-        record["last_checked"] = last_checked.isoformat() if last_checked else None
         existing = self.existing_emergency.get(record["country"])
-        if existing is not None and export_emergency(existing) == record:
-            self.summary.emergency_unchanged += 1
-            return self.UNCHANGED
         number = existing or EmergencyNumber(country=record["country"])
-        for name in EMERGENCY_SCALARS:
-            setattr(number, name, record[name])
-        number.last_checked = last_checked
-        try:
-            number.full_clean()
-        except ValidationError as error:
-            _raise_validation(where, error)
-        number.save()
-        if existing is None:
-            self.summary.emergency_created += 1
-            return self.CREATED
-        self.summary.emergency_updated += 1
-        return self.UPDATED
+        return self._save_scalars(where, record, number, existing, export_emergency, EMERGENCY_SCALARS, "emergency")
 
     def import_platform(self, where: str, raw: object) -> str:
         record = _with_defaults(where, raw, ("key", "name", "report_url"), PLATFORM_DEFAULTS)
+        existing = self.existing_platforms.get(record["key"])
+        platform = existing or Platform(key=record["key"])
+        return self._save_scalars(where, record, platform, existing, export_platform, PLATFORM_SCALARS, "platforms")
+
+    def _save_scalars(self, where, record, instance, existing, export, scalars, counter: str) -> str:
+        """A record of plain fields (an emergency row, a platform): validated like a form, saved only if it
+        changes something, counted in the summary as `<counter>_created/updated/unchanged`."""
         last_checked = _parse_date(where, record["last_checked"])
         record["last_checked"] = last_checked.isoformat() if last_checked else None
-        existing = self.existing_platforms.get(record["key"])
-        if existing is not None and export_platform(existing) == record:
-            self.summary.platforms_unchanged += 1
+        if existing is not None and export(existing) == record:
+            setattr(self.summary, f"{counter}_unchanged", getattr(self.summary, f"{counter}_unchanged") + 1)
             return self.UNCHANGED
-        platform = existing or Platform(key=record["key"])
-        for name in PLATFORM_SCALARS:
-            setattr(platform, name, _lf(record[name]))
-        platform.last_checked = last_checked
+        for name in scalars:
+            setattr(instance, name, _lf(record[name]))
+        instance.last_checked = last_checked
         try:
-            platform.full_clean()
+            instance.full_clean()
         except ValidationError as error:
             _raise_validation(where, error)
-        platform.save()
-        if existing is None:
-            self.summary.platforms_created += 1
-            return self.CREATED
-        self.summary.platforms_updated += 1
-        return self.UPDATED
+        instance.save()
+        outcome = "created" if existing is None else "updated"
+        setattr(self.summary, f"{counter}_{outcome}", getattr(self.summary, f"{counter}_{outcome}") + 1)
+        return self.CREATED if existing is None else self.UPDATED
