@@ -148,17 +148,19 @@ class Listing:
         labelled for someone else (a parents' line for a child) after the others, and one open now before
         one that is closed."""
         order = MAIN_LINK_ORDER.get(service, CONTACT_FIRST)
-        ranked = [
-            (
-                order.index(link["type"]) if link["type"] in order else len(order),
-                closed(link),
-                link["channel"].label in LABELS_FOR_OTHERS[who],
-                position,
-            )
-            for position, link in enumerate(self.links())
-        ]
-        ranked.sort(key=lambda rank: (rank[2], rank[1], rank[0], rank[3]) if service in SUPPORT_SERVICES else rank)
-        return self.links()[ranked[0][3]] if ranked else None
+        support = service in SUPPORT_SERVICES
+
+        def rank(item: tuple[int, dict]) -> tuple:
+            position, link = item
+            kind = order.index(link["type"]) if link["type"] in order else len(order)
+            if not support:
+                return (kind, closed(link), position)
+            talk = link["type"] in TALK_TYPES
+            for_others = link["channel"].label in LABELS_FOR_OTHERS[who]
+            return (not talk, for_others, closed(link), kind, position)
+
+        links = self.links()
+        return min(enumerate(links), key=rank)[1] if links else None
 
     def _status(self, channel: Channel) -> opening.Status | None:
         if self.now is None:

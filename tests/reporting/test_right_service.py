@@ -216,9 +216,10 @@ def test_do_this_first_is_someone_to_talk_to_and_the_line_for_the_reader(db):
     make_emergency("DE", general="112")
     helpline = make_organisation(
         name="Nummer gegen Kummer", kind="child_helpline", countries=("DE",),
-        services=("support_child", "support_adult"), channels=(("phone", "116 111"), ("phone", "0800 111 0 550")),
+        services=("support_child", "support_adult"),
+        channels=(("phone", "116 111"), ("phone", "0800 111 0 550"), ("website", "https://nummer.example.de/")),
     )  # fmt: skip
-    kids, parents = helpline.channels.order_by("position")
+    kids, parents, _website = helpline.channels.order_by("position")
     kids.label, parents.label = "for children and young people", "for parents"
     kids.save()
     parents.save()
