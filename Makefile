@@ -6,7 +6,7 @@ POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/signpost_ci
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run admin test test-postgres lint format venv system data messages clean
+.PHONY: run admin test test-fast test-postgres lint format venv system data messages clean
 
 run: $(STAMP)
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --noinput
@@ -18,17 +18,28 @@ admin: $(STAMP)
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DJANGO_DEBUG=1 $(BIN)/python manage.py createsuperuser
 
-# The whole suite. It needs Chromium, PostgreSQL's server and fonts: installed first (as root),
-# or `make test` stops at once with the exact command to run.
+# The whole suite, in three tiers (see tests/conftest.py): the fast tier first (seconds), then the slow
+# tier (servers, processes, the whole shipped directory, fuzzing), then the browser tier. It needs
+# Chromium, PostgreSQL's server, Redis and fonts: installed first (as root), or `make test` stops at
+# once with the exact command to run.
 test: system $(STAMP)
-	$(BIN)/pytest
+	$(BIN)/pytest -m "not slow and not browser"
+	$(BIN)/pytest -m "slow and not browser"
+	$(BIN)/pytest -m browser
+
+# The fast tier alone, while working.
+test-fast: $(STAMP)
+	$(BIN)/pytest -m "not slow and not browser"
 
 system:
 	@tools/system-packages
 
-# The same suite against PostgreSQL (pytest-django creates and drops a throwaway test database).
+# The fast and slow tiers against PostgreSQL (pytest-django creates and drops a throwaway test
+# database). Not run twice: the browser tier (what a browser does does not depend on the database;
+# its pages are the same HTTP answers the other tiers check on PostgreSQL) and the outage test (it
+# always starts its own PostgreSQL).
 test-postgres: system $(STAMP)
-	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest --create-db
+	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest --create-db -m "not browser" --ignore=tests/test_outage.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

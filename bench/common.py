@@ -2,7 +2,7 @@
 
 Used by bench/load.py, bench/throughput.py, bench/weight.py, bench/lighthouse.py and bench/queries.py, which
 run on the project's .venv python with bench/ first on sys.path (each is started as `python bench/NAME.py`);
-bench/scale_out.py takes the wrk parts (cycle.lua's command line and summary) and a few helpers from here.
+deploy/chaos/scale_out.py takes the wrk parts (cycle.lua's command line and summary) and a few helpers from here.
 
 `App` is the usual way in: a context manager that makes a temporary directory (SQLite database and collected
 static files), runs `migrate`, `import_directory` and `collectstatic` there, starts gunicorn on 127.0.0.1 at

@@ -57,6 +57,9 @@ if not SECRET_KEY:
             "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off (see README.md, Configuration)."
         )
     SECRET_KEY = "insecure-local-key-for-development-and-tests-only"
+if TESTING:
+    # Signing test users in must not cost a real password hash each time.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 

@@ -56,7 +56,7 @@ max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 200)
 # Preloaded: the master imports Django and the app (and warms it up, see on_starting) BEFORE it binds
 # the port, then forks ready workers. A starting or restarting server therefore refuses connections
 # until it can answer them, and nginx goes straight to another app server instead of queueing requests
-# behind workers that are still importing Django (measured by bench/scale-out: seconds of waiting).
+# behind workers that are still importing Django (measured by deploy/chaos/run: seconds of waiting).
 # Workers replaced after max_requests start instantly as well. The cost: HUP does not load new code
 # (see above). Nothing here opens a database or Redis connection in the master.
 preload_app = _str("GUNICORN_PRELOAD", "1").lower() not in ("0", "false", "no", "off")

@@ -1,18 +1,65 @@
 import pytest
 from django.core.management import call_command
 from django.db import transaction
+from django.dispatch import receiver
 from django.test import Client
+from django.test.signals import setting_changed
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_static.models import StaticDevice
 
 from directory.importing import import_file
 
+# The tiers, in one place. `make test` runs the fast tier first (seconds: models, routing, pages, the API,
+# the admin, through the real database and Django's test client), then this slow tier (whole files that
+# start servers or processes, load the whole shipped directory, sweep every country, or fuzz), then the
+# browser tier (marker `browser`). Single slow tests elsewhere carry @pytest.mark.slow themselves.
+SLOW_FILES = {
+    "tests/test_outage.py",  # starts and stops its own PostgreSQL
+    "tests/test_cache_resilience.py",  # starts and stops Redis servers
+    "tests/test_shipped_directory.py",  # the whole shipped directory, every country
+    "tests/test_golden_answers.py",
+    "tests/test_migrations.py",
+    "tests/reporting/test_hostile_input.py",  # hypothesis
+    "tests/reporting/test_openapi_fuzz.py",  # schemathesis
+    "tests/reporting/test_cards.py",  # PDFs (WeasyPrint)
+    "tests/directory/test_check_links.py",  # local HTTP servers, timeouts
+    "tests/directory/test_bulk_actions.py",  # 300 entries
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if item.nodeid.split("::")[0] in SLOW_FILES:
+            item.add_marker(pytest.mark.slow)
+
 
 class HttpsClient(Client):
-    """Tests run with production settings (debug off), which serve HTTPS only: talk HTTPS."""
+    """Tests run with production settings (debug off), which serve HTTPS only: talk HTTPS.
+
+    All clients share one request handler per CSRF mode, so the middleware chain is built once per run,
+    not once per test (building it scans every static file for WhiteNoise, which costs more than most
+    tests). A settings change makes it build the chain again on the next request, as a new client would.
+    """
+
+    handlers: dict[bool, object] = {}
+
+    def __init__(self, enforce_csrf_checks=False, **defaults):
+        super().__init__(enforce_csrf_checks, **defaults)
+        self.handler = self.handlers.setdefault(enforce_csrf_checks, self.handler)
 
     def generic(self, method, path, *args, secure=True, **kwargs):
         return super().generic(method, path, *args, secure=True, **kwargs)
+
+
+# What middleware reads when it is built (the rest it reads on each request).
+READ_AT_START = ("SECURE_", "STATIC", "WHITENOISE_", "MIDDLEWARE", "ROOT_URLCONF", "CSRF_", "SESSION_", "AXES_")
+
+
+@receiver(setting_changed)
+def rebuild_the_middleware(setting, **kwargs):
+    if setting.startswith(READ_AT_START):
+        for handler in HttpsClient.handlers.values():
+            handler._middleware_chain = None
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -25,11 +72,6 @@ def collected_static(tmp_path_factory):
     # Tests that commit write the directory snapshot: never over the project's own.
     settings.SIGNPOST_SNAPSHOT_PATH = tmp_path_factory.mktemp("snapshot") / "directory-snapshot.json"
     settings.SIGNPOST_IMPORT_PREVIEW_DIR = tmp_path_factory.mktemp("import-previews")
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)

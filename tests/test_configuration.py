@@ -50,6 +50,7 @@ def test_behind_a_proxy_the_proxies_must_be_counted(settings):
     assert checks.proxy_settings_agree() == []
 
 
+@pytest.mark.slow  # a fresh Django process each
 @pytest.mark.parametrize(
     ("name", "value", "message"),
     [

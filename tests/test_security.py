@@ -44,12 +44,14 @@ def check_deploy(public_url: str, **settings: str) -> subprocess.CompletedProces
     )  # fmt: skip
 
 
+@pytest.mark.slow  # a fresh Django process
 def test_check_deploy_is_clean_with_production_settings():
     result = check_deploy("https://example.org")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
 
+@pytest.mark.slow  # a fresh Django process
 def test_production_refuses_to_start_without_a_secret_key():
     env = {**os.environ, "DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": ""}
     env.pop("PYTEST_VERSION", None)
@@ -151,6 +153,7 @@ def test_repeated_failed_sign_ins_lock_the_account_out(client, curator, settings
     assert client.get("/admin/").status_code == 302
 
 
+@pytest.mark.slow  # a fresh Django process
 def test_the_admin_path_is_configurable():
     env = {**os.environ, "DJANGO_ADMIN_PATH": "back-office-7f3/", "DJANGO_DEBUG": "1"}
     env.pop("PYTEST_VERSION", None)
@@ -160,6 +163,7 @@ def test_the_admin_path_is_configurable():
     assert result.stdout.strip().splitlines()[-1] == "/back-office-7f3/", result.stderr
 
 
+@pytest.mark.slow  # a fresh Django process
 def test_check_deploy_requires_the_public_address_for_cards_and_qr_codes():
     result = check_deploy("")
     assert result.returncode != 0

@@ -1,6 +1,6 @@
 """Scale-out test: the reference deployment (deploy/) on loopback, under load, with parts of it killed.
 
-Run it through `bench/scale-out` (which uses the project's .venv python). Everything runs on 127.0.0.1
+Run it through `deploy/chaos/run` (which uses the project's .venv python). Everything runs on 127.0.0.1
 in a temporary folder and is stopped and removed on exit, Ctrl-C and errors included:
 
 - PostgreSQL: a throwaway cluster (initdb / pg_ctl, as the postgres user when run as root);
@@ -48,7 +48,10 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from common import (
+# The load generator's helpers (wrk's command line and summary) are the benchmarks' own.
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+
+from common import (  # noqa: E402
     GUNICORN,
     HOST,
     PROJECT,
@@ -93,7 +96,7 @@ INSECURE_TLS.verify_mode = ssl.CERT_NONE  # our own self-signed certificate, on 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        prog="bench/scale-out",
+        prog="deploy/chaos/run",
         description="Run the reference deployment (nginx, two gunicorn app servers, PostgreSQL, Redis) on "
         "loopback and kill parts of it under load.",
     )
@@ -462,7 +465,7 @@ def start_nginx(nginx: str, name: str, folder: Path, site: str, tls_port: int) -
     user = "user www-data www-data;" if os.geteuid() == 0 else ""
     temp = folder / "tmp"
     (folder / "nginx.conf").write_text(
-        f"""# bench/scale-out: a throwaway nginx around deploy/nginx/signpost.conf (rendered as signpost.conf).
+        f"""# deploy/chaos/run: a throwaway nginx around deploy/nginx/signpost.conf (rendered as signpost.conf).
 daemon off;
 {user}
 worker_processes 2;
