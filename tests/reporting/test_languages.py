@@ -78,3 +78,18 @@ def test_the_country_list_is_in_the_readers_order_and_language(client, db):
     page = client.get("/de/").text
     assert page.index(">Ägypten<") < page.index(">Albanien<")  # Ä sorts with A, not after Z
     assert page.index(">Deutschland<") < page.index(">Mexiko<")
+
+
+def test_brazil_gets_brazilian_portuguese(client, db):
+    from reporting.locale import country_languages
+
+    assert country_languages("BR") == ["pt-br"]
+    assert country_languages("PT") == ["pt"]
+    page = client.get("/help/br/sextortion/").text
+    assert 'hreflang="pt-br">Português (Brasil)</a></p>' in page  # offered at the top of Brazil's answers
+    brazilian = client.get("/pt-br/help/br/sextortion/").text
+    assert 'lang="pt-br"' in brazilian and "compartilhar" in brazilian and " partilhar" not in brazilian
+    european = client.get("/pt/help/pt/sextortion/").text
+    assert "partilhar" in european and "compartilhar" not in european
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="pt-BR,pt;q=0.9")
+    assert response.status_code == 302 and response["Location"] == "/pt-br/"

@@ -5,6 +5,7 @@ from pathlib import Path
 import polib
 import pytest
 from django.conf import settings
+from django.utils.translation import to_locale
 
 from directory.labels import PHRASES
 from tests.factories import make_emergency, make_organisation
@@ -37,7 +38,7 @@ BRANDS = {"Globe", "Smart"}  # mobile networks' names: the same in every languag
 
 @pytest.mark.parametrize("code", [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE])
 def test_every_label_phrase_of_ours_is_in_every_catalogue(code):
-    catalogue = polib.pofile(str(Path(settings.BASE_DIR) / "locale" / code / "LC_MESSAGES" / "django.po"))
+    catalogue = polib.pofile(str(Path(settings.BASE_DIR) / "locale" / to_locale(code) / "LC_MESSAGES" / "django.po"))
     for phrase in set(PHRASES) - BRANDS:
         entry = catalogue.find(phrase)
         assert entry is not None and entry.msgstr and entry.msgstr != phrase, (code, phrase)

@@ -7,6 +7,7 @@ import polib
 import pytest
 from django.conf import settings
 from django.utils.html import escape
+from django.utils.translation import to_locale
 
 from tests.factories import make_emergency, make_organisation
 
@@ -16,16 +17,16 @@ TRANSLATED = [code for code, _name in settings.LANGUAGES if code != settings.LAN
 
 @pytest.mark.parametrize("code", TRANSLATED)
 def test_the_catalogue_is_complete(code):
-    catalogue = polib.pofile(str(LOCALE / code / "LC_MESSAGES" / "django.po"))
+    catalogue = polib.pofile(str(LOCALE / to_locale(code) / "LC_MESSAGES" / "django.po"))
     assert catalogue.untranslated_entries() == []
     assert catalogue.fuzzy_entries() == []
     assert catalogue.percent_translated() == 100
-    assert catalogue.metadata.get("Language") == code
+    assert catalogue.metadata.get("Language") == to_locale(code)
 
 
 @pytest.mark.parametrize("code", TRANSLATED)
 def test_the_compiled_catalogue_matches_its_source(code):
-    folder = LOCALE / code / "LC_MESSAGES"
+    folder = LOCALE / to_locale(code) / "LC_MESSAGES"
     source = {(e.msgctxt, e.msgid): e.msgstr or e.msgstr_plural for e in polib.pofile(str(folder / "django.po"))}
     compiled = {(e.msgctxt, e.msgid): e.msgstr or e.msgstr_plural for e in polib.mofile(str(folder / "django.mo"))}
     assert compiled == source, "run `make messages` to compile the catalogues"
@@ -33,7 +34,7 @@ def test_the_compiled_catalogue_matches_its_source(code):
 
 @pytest.mark.parametrize("code", TRANSLATED)
 def test_placeholders_survive_translation(code):
-    for entry in polib.pofile(str(LOCALE / code / "LC_MESSAGES" / "django.po")):
+    for entry in polib.pofile(str(LOCALE / to_locale(code) / "LC_MESSAGES" / "django.po")):
         for placeholder in re.findall(r"%\(\w+\)s", entry.msgid):
             for text in [entry.msgstr] if not entry.msgid_plural else entry.msgstr_plural.values():
                 assert placeholder in text, (code, entry.msgid)
@@ -46,7 +47,7 @@ def germany(db):
 
 
 def translation_of(code: str, english: str) -> str:
-    return polib.pofile(str(LOCALE / code / "LC_MESSAGES" / "django.po")).find(english).msgstr
+    return polib.pofile(str(LOCALE / to_locale(code) / "LC_MESSAGES" / "django.po")).find(english).msgstr
 
 
 @pytest.mark.parametrize("code", TRANSLATED)
