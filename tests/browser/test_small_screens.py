@@ -67,3 +67,34 @@ def test_the_answer_prints_readably(tab, directory):
     # Web addresses are printed after their links, so the paper can be used.
     after = tab.locator(".org .button[href^='http']").first.evaluate("el => getComputedStyle(el, '::after').content")
     assert "http" in after
+
+
+# A dozen answers as a child, a parent and a professional would open them, in four languages.
+ANSWERS = [
+    "/help/de/sextortion/?who=child",
+    "/de/help/de/sextortion/?who=parent",
+    "/help/de/csam-found/?who=adult",
+    "/de/help/de/my-images/?who=child",
+    "/help/de/grooming/?who=parent",
+    "/de/help/de/told-me/?who=adult",
+    "/help/de/need-to-talk/?who=child",
+    "/help/de/not-sure/?who=parent",
+    "/uk/help/ua/sextortion/?who=child",
+    "/uk/help/ua/csam-found/?who=adult",
+    "/ar/help/eg/need-to-talk/?who=child",
+    "/ar/help/eg/danger-now/?who=parent",
+]
+
+
+def test_on_a_phone_the_first_service_and_its_button_are_on_the_first_screen_and_no_card_twice(open_context, directory):
+    page = open_context(**PHONE).new_page()
+    for path in ANSWERS:
+        page.goto(path)
+        name, button = page.locator("[data-service-name]").first, page.locator("[data-main-action]").first
+        expect(name).to_be_visible()
+        for element in (name, button):
+            box = element.bounding_box()
+            assert box["y"] + box["height"] <= 740, (path, element, box)
+        cards = page.locator("article.org").evaluate_all("cards => cards.map(card => card.id)")
+        assert len(cards) == len(set(cards)), (path, cards)
+        assert page.evaluate("document.documentElement.scrollHeight") <= 4.5 * 740, path
