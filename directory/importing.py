@@ -270,39 +270,34 @@ def import_document(document: dict, *, only_new: bool = False) -> ImportSummary:
         if only_new:
             known_keys = set(Organisation.history.values_list("key", flat=True)) | set(importer.existing)
             known_countries = set(importer.existing_emergency)
-        seen: set[str] = set()
-        for index, record in enumerate(document.get("organisations", [])):
-            key = record.get("key") if isinstance(record, dict) else None
-            where = f"organisations[{index}]" + (f" (key “{key}”)" if key else "")
-            if key in seen:
-                raise DirectoryImportError(where, "key", "the same key appears twice in the file.")
-            seen.add(key)
+        for where, key, record in _records(document, "organisations", "key"):
             if key in known_keys:
                 summary.kept += 1
                 continue
             importer.import_organisation(where, record)
-        seen_countries: set[str] = set()
-        for index, record in enumerate(document.get("emergency_numbers", [])):
-            country = record.get("country") if isinstance(record, dict) else None
-            where = f"emergency_numbers[{index}]" + (f" (country “{country}”)" if country else "")
-            if country in seen_countries:
-                raise DirectoryImportError(where, "country", "the same country appears twice in the file.")
-            seen_countries.add(country)
+        for where, country, record in _records(document, "emergency_numbers", "country"):
             if isinstance(country, str) and country.upper() in known_countries:
                 summary.emergency_kept += 1
                 continue
             importer.import_emergency(where, record)
-        seen_platforms: set[str] = set()
-        for index, record in enumerate(document.get("platforms", [])):
-            key = record.get("key") if isinstance(record, dict) else None
-            where = f"platforms[{index}]" + (f" (key “{key}”)" if key else "")
-            if key in seen_platforms:
-                raise DirectoryImportError(where, "key", "the same key appears twice in the file.")
-            seen_platforms.add(key)
+        for where, key, record in _records(document, "platforms", "key"):
             if only_new and key in importer.existing_platforms:
                 continue
             importer.import_platform(where, record)
     return summary
+
+
+def _records(document: dict, section: str, identity: str):
+    """Each record of a section with where it is ("platforms[3] (key “tiktok”)") and its identity; the same
+    identity twice in one file is an error that names the second one."""
+    seen: set = set()
+    for index, record in enumerate(document.get(section, [])):
+        value = record.get(identity) if isinstance(record, dict) else None
+        where = f"{section}[{index}]" + (f" ({identity} “{value}”)" if value else "")
+        if value in seen:
+            raise DirectoryImportError(where, identity, f"the same {identity} appears twice in the file.")
+        seen.add(value)
+        yield where, value, record
 
 
 def import_text(text: str, *, only_new: bool = False) -> ImportSummary:
