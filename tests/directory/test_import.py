@@ -236,3 +236,25 @@ def test_an_admin_import_names_who_ran_it(admin_client, admin_user):
     record = Organisation.objects.get(key=GOOD_ROW["key"]).history.first()
     assert record.history_user == admin_user
     assert "neu.csv" in record.history_change_reason
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("section", "record", "named"),
+    [
+        (
+            "emergency_numbers",
+            {"country": "DE", "general": "112"},
+            "emergency_numbers[1] (country “DE”), field “country”",
+        ),
+        (
+            "platforms",
+            {"key": "app", "name": "App", "report_url": "https://app.example/help"},
+            "platforms[1] (key “app”)",
+        ),
+    ],
+)
+def test_the_same_identity_twice_in_a_file_is_refused_and_named(section, record, named):
+    with pytest.raises(DirectoryImportError) as caught:
+        import_text(json.dumps({section: [record, record]}))
+    assert named in str(caught.value) and "appears twice" in str(caught.value)
