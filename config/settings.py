@@ -179,6 +179,7 @@ LANGUAGES = [
     ("pt-br", "Português (Brasil)"),
     ("ro", "Română"),
     ("uk", "Українська"),
+    ("ru", "Русский"),
     ("ar", "العربية"),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]

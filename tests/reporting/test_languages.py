@@ -93,3 +93,15 @@ def test_brazil_gets_brazilian_portuguese(client, db):
     assert "partilhar" in european and "compartilhar" not in european
     response = client.get("/", HTTP_ACCEPT_LANGUAGE="pt-BR,pt;q=0.9")
     assert response.status_code == 302 and response["Location"] == "/pt-br/"
+
+
+def test_russian_is_offered_where_it_is_spoken(client, db):
+    from reporting.locale import country_languages
+
+    assert country_languages("KZ") == ["ru"] and country_languages("UA") == ["uk", "ru"]
+    page = client.get("/help/kz/need-to-talk/").text
+    assert 'hreflang="ru">Русский</a></p>' in page
+    russian = client.get("/ru/help/kz/need-to-talk/").text
+    assert 'lang="ru"' in russian and "Поговори с теми, кто помогает подросткам" in russian
+    start = client.get("/ru/").text
+    assert start.index(">Германия<") < start.index(">Мексика<") < start.index(">Россия<")
