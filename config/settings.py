@@ -180,6 +180,7 @@ LANGUAGES = [
     ("ro", "Română"),
     ("uk", "Українська"),
     ("ru", "Русский"),
+    ("id", "Bahasa Indonesia"),
     ("ar", "العربية"),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]

@@ -105,3 +105,10 @@ def test_russian_is_offered_where_it_is_spoken(client, db):
     assert 'lang="ru"' in russian and "Поговори с теми, кто помогает подросткам" in russian
     start = client.get("/ru/").text
     assert start.index(">Германия<") < start.index(">Мексика<") < start.index(">Россия<")
+
+
+def test_indonesia_gets_indonesian(client, db):
+    page = client.get("/help/id/sextortion/").text
+    assert 'hreflang="id">Bahasa Indonesia</a></p>' in page
+    indonesian = client.get("/id/help/id/sextortion/").text
+    assert 'lang="id"' in indonesian and "Seseorang mengancam akan menyebarkan gambar seksual diriku" in indonesian
