@@ -180,6 +180,7 @@ LANGUAGES = [
     ("ro", "Română"),
     ("uk", "Українська"),
     ("ru", "Русский"),
+    ("tr", "Türkçe"),
     ("id", "Bahasa Indonesia"),
     ("ar", "العربية"),
 ]

@@ -112,3 +112,10 @@ def test_indonesia_gets_indonesian(client, db):
     assert 'hreflang="id">Bahasa Indonesia</a></p>' in page
     indonesian = client.get("/id/help/id/sextortion/").text
     assert 'lang="id"' in indonesian and "Seseorang mengancam akan menyebarkan gambar seksual diriku" in indonesian
+
+
+def test_turkey_gets_turkish_in_turkish_order(client, db):
+    assert 'hreflang="tr">Türkçe</a></p>' in client.get("/help/tr/grooming/").text
+    start = client.get("/tr/").text
+    assert 'lang="tr"' in start and "Kim soruyor?" in start
+    assert start.index(">Almanya<") < start.index(">Meksika<") < start.index(">Türkiye<")
