@@ -182,6 +182,7 @@ LANGUAGES = [
     ("ru", "Русский"),
     ("tr", "Türkçe"),
     ("id", "Bahasa Indonesia"),
+    ("hi", "हिन्दी"),
     ("ar", "العربية"),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]

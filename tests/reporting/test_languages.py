@@ -119,3 +119,9 @@ def test_turkey_gets_turkish_in_turkish_order(client, db):
     start = client.get("/tr/").text
     assert 'lang="tr"' in start and "Kim soruyor?" in start
     assert start.index(">Almanya<") < start.index(">Meksika<") < start.index(">Türkiye<")
+
+
+def test_india_is_offered_hindi(client, db):
+    assert 'hreflang="hi">हिन्दी</a></p>' in client.get("/help/in/sextortion/").text
+    hindi = client.get("/hi/help/in/sextortion/").text
+    assert 'lang="hi"' in hindi and "कोई मेरी यौन तस्वीरें शेयर करने की धमकी दे रहा है" in hindi
