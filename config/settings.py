@@ -183,6 +183,7 @@ LANGUAGES = [
     ("tr", "Türkçe"),
     ("id", "Bahasa Indonesia"),
     ("hi", "हिन्दी"),
+    ("sw", "Kiswahili"),
     ("ar", "العربية"),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]

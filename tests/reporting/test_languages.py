@@ -125,3 +125,10 @@ def test_india_is_offered_hindi(client, db):
     assert 'hreflang="hi">हिन्दी</a></p>' in client.get("/help/in/sextortion/").text
     hindi = client.get("/hi/help/in/sextortion/").text
     assert 'lang="hi"' in hindi and "कोई मेरी यौन तस्वीरें शेयर करने की धमकी दे रहा है" in hindi
+
+
+def test_kenya_and_tanzania_are_offered_swahili(client, db):
+    for country in ("ke", "tz"):
+        assert 'hreflang="sw">Kiswahili</a></p>' in client.get(f"/help/{country}/need-to-talk/").text
+    swahili = client.get("/sw/help/ke/need-to-talk/").text
+    assert 'lang="sw"' in swahili and "Ongea na mtu anayesaidia vijana" in swahili
