@@ -184,6 +184,7 @@ LANGUAGES = [
     ("id", "Bahasa Indonesia"),
     ("hi", "हिन्दी"),
     ("sw", "Kiswahili"),
+    ("zh-hans", "简体中文"),
     ("ar", "العربية"),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]

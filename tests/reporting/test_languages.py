@@ -132,3 +132,12 @@ def test_kenya_and_tanzania_are_offered_swahili(client, db):
         assert 'hreflang="sw">Kiswahili</a></p>' in client.get(f"/help/{country}/need-to-talk/").text
     swahili = client.get("/sw/help/ke/need-to-talk/").text
     assert 'lang="sw"' in swahili and "Ongea na mtu anayesaidia vijana" in swahili
+
+
+def test_china_is_offered_simplified_chinese(client, db):
+    from reporting.locale import country_languages
+
+    assert country_languages("CN") == ["zh-hans"]
+    assert 'hreflang="zh-hans">简体中文</a></p>' in client.get("/help/cn/sextortion/").text
+    chinese = client.get("/zh-hans/help/cn/sextortion/").text
+    assert 'lang="zh-hans"' in chinese and "有人威胁要传播我的性图片" in chinese
