@@ -185,6 +185,8 @@ LANGUAGES = [
     ("hi", "हिन्दी"),
     ("sw", "Kiswahili"),
     ("zh-hans", "简体中文"),
+    ("cs", "Čeština"),
+    ("sk", "Slovenčina"),
     ("ar", "العربية"),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
