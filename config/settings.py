@@ -187,6 +187,7 @@ LANGUAGES = [
     ("zh-hans", "简体中文"),
     ("cs", "Čeština"),
     ("sk", "Slovenčina"),
+    ("bg", "Български"),
     ("ar", "العربية"),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
