@@ -188,6 +188,7 @@ LANGUAGES = [
     ("cs", "Čeština"),
     ("sk", "Slovenčina"),
     ("bg", "Български"),
+    ("hr", "Hrvatski"),
     ("ar", "العربية"),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
