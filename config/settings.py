@@ -189,6 +189,7 @@ LANGUAGES = [
     ("sk", "Slovenčina"),
     ("bg", "Български"),
     ("hr", "Hrvatski"),
+    ("sl", "Slovenščina"),
     ("ar", "العربية"),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
