@@ -190,6 +190,7 @@ LANGUAGES = [
     ("bg", "Български"),
     ("hr", "Hrvatski"),
     ("sl", "Slovenščina"),
+    ("hu", "Magyar"),
     ("ar", "العربية"),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
