@@ -191,6 +191,7 @@ LANGUAGES = [
     ("hr", "Hrvatski"),
     ("sl", "Slovenščina"),
     ("hu", "Magyar"),
+    ("el", "Ελληνικά"),
     ("ar", "العربية"),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
