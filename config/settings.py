@@ -192,6 +192,7 @@ LANGUAGES = [
     ("sl", "Slovenščina"),
     ("hu", "Magyar"),
     ("el", "Ελληνικά"),
+    ("da", "Dansk"),
     ("ar", "العربية"),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
