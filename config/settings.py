@@ -193,6 +193,7 @@ LANGUAGES = [
     ("hu", "Magyar"),
     ("el", "Ελληνικά"),
     ("da", "Dansk"),
+    ("sv", "Svenska"),
     ("ar", "العربية"),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
