@@ -194,6 +194,7 @@ LANGUAGES = [
     ("el", "Ελληνικά"),
     ("da", "Dansk"),
     ("sv", "Svenska"),
+    ("fi", "Suomi"),
     ("ar", "العربية"),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
