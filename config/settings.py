@@ -195,6 +195,7 @@ LANGUAGES = [
     ("da", "Dansk"),
     ("sv", "Svenska"),
     ("fi", "Suomi"),
+    ("et", "Eesti"),
     ("ar", "العربية"),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
