@@ -196,6 +196,7 @@ LANGUAGES = [
     ("sv", "Svenska"),
     ("fi", "Suomi"),
     ("et", "Eesti"),
+    ("lv", "Latviešu"),
     ("ar", "العربية"),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
