@@ -50,7 +50,7 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 
 # Refresh the translation catalogues of the public side (the admin stays in English), then compile them.
-LOCALES := de fr es it nl pl pt pt_BR ro uk ru tr id hi sw zh_Hans cs sk bg hr sl hu el da sv fi et lv ar
+LOCALES := de fr es it nl pl pt pt_BR ro uk ru tr id hi sw zh_Hans cs sk bg hr sl hu el da sv fi et lv lt ar
 messages: $(STAMP)
 	DJANGO_DEBUG=1 $(BIN)/python manage.py makemessages --no-obsolete --no-location $(foreach l,$(LOCALES),-l $(l)) \
 		--ignore '.venv/*' --ignore 'directory/[a-km-z]*' --ignore 'directory/linkcheck.py' --ignore 'config/*' --ignore 'tests/*' --ignore 'tools/*' --ignore 'bench/*'

@@ -197,6 +197,7 @@ LANGUAGES = [
     ("fi", "Suomi"),
     ("et", "Eesti"),
     ("lv", "Latviešu"),
+    ("lt", "Lietuvių"),
     ("ar", "العربية"),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
