@@ -183,6 +183,7 @@ SITUATIONS: dict[str, Situation] = {
                     ServiceSlug.REPORT_POLICE,
                     _("Tell the police if someone is threatening you or sharing them"),
                     _("Sharing sexual images of a child is a crime. The police can help stop the person."),
+                    heading_adult=_("Tell the police if someone is threatening the child or sharing the images"),
                     do=(KEEP_THE_MESSAGES,),
                     dont=(DO_NOT_DELETE_CHAT,),
                 ),
