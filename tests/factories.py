@@ -3,7 +3,7 @@
 import datetime
 import itertools
 
-from directory.models import Channel, EmergencyNumber, Network, Organisation, Place, Service
+from directory.models import Channel, EmergencyNumber, Network, Organisation, Place, Platform, Service
 
 _sequence = itertools.count(1)
 
@@ -35,3 +35,18 @@ def make_organisation(
 def make_emergency(country: str = "DE", **numbers) -> EmergencyNumber:
     numbers.setdefault("general", "112")
     return EmergencyNumber.objects.create(country=country, last_checked=datetime.date(2026, 7, 1), **numbers)
+
+
+def make_platform(**fields) -> Platform:
+    """A published platform, validated as the admin would (its addresses must be https)."""
+    fields.setdefault("key", "instagram")
+    fields.setdefault("name", "Instagram")
+    fields.setdefault("report_url", "https://help.instagram.com/192435014247952")
+    fields.setdefault("take_it_down", True)
+    fields.setdefault("status", Organisation.Status.PUBLISHED)
+    fields.setdefault("source_urls", [fields["report_url"]])
+    fields.setdefault("last_checked", datetime.date(2026, 12, 1))
+    platform = Platform(**fields)
+    platform.full_clean()
+    platform.save()
+    return platform

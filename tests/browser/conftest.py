@@ -18,7 +18,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 from playwright.sync_api import sync_playwright
 
-from tests.factories import make_emergency, make_organisation
+from tests.factories import make_emergency, make_organisation, make_platform
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"  # apt's Chromium: Playwright's own browser download does not work here
@@ -250,6 +250,9 @@ def _make_directory():
         channels=(("web_form", "https://takeitdown.example.org/"),),
         description="Helps remove nude, partially nude or sexual images taken before you were 18.",
     )
+    # Where it happened: one platform in Take It Down, one not known to be.
+    make_platform(key="instagram", name="Instagram", report_url="https://help.instagram.example/report")
+    make_platform(key="roblox", name="Roblox", report_url="https://help.roblox.example/report", take_it_down=None)
     make_organisation(
         key="worldwide-inhope",
         name="INHOPE",

@@ -10,6 +10,7 @@ from directory.importing import DirectoryImportError, import_text
 from directory.models import Platform
 from reporting import routing
 from reporting.situations import SITUATIONS
+from tests import factories
 from tests.factories import make_emergency, make_organisation
 
 INSTAGRAM = {
@@ -25,11 +26,7 @@ INSTAGRAM = {
 
 
 def make_platform(**fields) -> Platform:
-    record = {**INSTAGRAM, **fields}
-    platform = Platform(**{k: v for k, v in record.items() if k != "last_checked"}, last_checked="2026-12-01")
-    platform.full_clean()
-    platform.save()
-    return platform
+    return factories.make_platform(**{**INSTAGRAM, **fields})
 
 
 @pytest.fixture
