@@ -1,12 +1,13 @@
 """The directory that ships with Signpost: it loads, round-trips, and answers every country and situation."""
 
 import json
+import re
 
 import pytest
 from django_countries import countries
 
 from directory.importing import SHIPPED_FILE, export_document, import_file
-from directory.models import EmergencyNumber, Organisation
+from directory.models import EmergencyNumber, Organisation, Platform
 from reporting.routing import route
 from reporting.situations import SITUATIONS
 
@@ -202,8 +203,23 @@ def test_every_published_entry_has_a_channel_a_person_can_use(shipped, db):
         assert {channel.type for channel in organisation.channels.all()} & usable, organisation.key
 
 
+def test_the_apps_young_people_use_most_are_offered(shipped, db):
+    published = set(Platform.objects.filter(status="published").values_list("key", flat=True))
+    assert {"instagram", "snapchat", "tiktok", "discord", "roblox", "whatsapp", "youtube"} <= published, published
+    # Each of them, when named, adds its own report route to a teenager's answer about sextortion.
+    for key in published:
+        answer = route("GB", SITUATIONS["sextortion"], "child", platform=key)
+        assert answer.platform.key == key and answer.platform.report_url.startswith("https://")
+
+
+def test_take_it_down_is_claimed_only_with_a_source(shipped, db):
+    for platform in Platform.objects.filter(take_it_down=True):
+        assert re.search(r"^Take It Down: .*https://", platform.internal_notes, re.MULTILINE), platform.key
+
+
 def test_every_shipped_platform_has_its_source_and_an_https_address(db):
     document = json.loads(SHIPPED_FILE.read_text(encoding="utf-8"))
+    assert document["platforms"], "the shipped directory offers platforms"
     for platform in document["platforms"]:
         assert platform["report_url"].startswith("https://"), platform["key"]
         assert not platform["child_safety_url"] or platform["child_safety_url"].startswith("https://")
