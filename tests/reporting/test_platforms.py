@@ -53,7 +53,7 @@ def test_a_teenager_being_sextorted_on_a_named_app_gets_everything_in_one_answer
     assert steps.index("Childline") < steps.index("CEOP") < steps.index('id="platform-step"')
     assert 'href="https://help.instagram.com/192435014247952"' in steps
     assert "How to report on Instagram" in steps
-    assert "Copy link" in steps and "save or screenshot sexual images." in steps
+    assert "Copy link" in steps and "write down the username" in steps and "save or screenshot sexual images." in steps
     assert "Instagram takes part in Take It Down" in steps
 
 
