@@ -40,15 +40,25 @@ ANSWERS = [
     ("/nl/help/nl/advice/?who=parent", "parent"),
     ("/ro/help/ro/csam-found/?who=adult", "professional"),
 ]
+# Where it happened, named (issue "report it to the app too"): "do this first" must still fit the first screen,
+# with the way to the app's own report route in it.
+PLATFORM_ANSWERS = [
+    ("/help/us/sextortion/?who=child&platform=instagram", "child"),
+    ("/de/help/de/my-images/?who=child&platform=tiktok", "child"),
+    ("/fr/help/fr/grooming/?who=parent&platform=snapchat", "parent"),
+    ("/ar/help/eg/sextortion/?who=child&platform=whatsapp", "child"),
+    ("/help/gb/csam-found/?who=adult&platform=x", "professional"),
+]
 MEASURE = """() => {
   const top = (el) => el ? (el.getBoundingClientRect().top + window.scrollY) / innerHeight : null;
   const bottom = (el) => el ? (el.getBoundingClientRect().bottom + window.scrollY) / innerHeight : null;
   const name = document.querySelector('[data-service-name]');
   const action = document.querySelector('[data-main-action]');
   const cards = [...document.querySelectorAll('article.org')].map((card) => card.id);
+  const app = document.querySelector('.first .first-also a');
   return {
     screens: document.documentElement.scrollHeight / innerHeight,
-    name: bottom(name), action: bottom(action), nameText: name ? name.textContent.trim() : '',
+    name: bottom(name), action: bottom(action), nameText: name ? name.textContent.trim() : '', app: bottom(app),
     repeated: cards.filter((id, i) => cards.indexOf(id) !== i),
   };
 }"""
@@ -89,15 +99,16 @@ def main() -> int:
                 executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"]
             )
             page = browser.new_page(viewport={"width": WIDTH, "height": HEIGHT})
-            results = []
-            for address, reader in ANSWERS:
+            measured = []
+            for address, reader in ANSWERS + PLATFORM_ANSWERS:
                 page.goto(f"http://127.0.0.1:{port}{address}")
-                results.append((address, reader, page.evaluate(MEASURE)))
+                measured.append((address, reader, page.evaluate(MEASURE)))
             browser.close()
         finally:
             server.terminate()
             server.wait()
 
+    results, with_app = measured[: len(ANSWERS)], measured[len(ANSWERS) :]
     print(f"Answers at {WIDTH} × {HEIGHT} (lengths in screens of {HEIGHT} px)\n")
     print(f"{'answer':42} {'reader':13} {'screens':>7} {'name':>6} {'button':>6}  first service")
     for address, reader, m in results:
@@ -114,6 +125,15 @@ def main() -> int:
     print(f"first service's name and main button on the first screen: {first_screen} of {len(results)}")
     print(f"answers with a card shown twice: {len(repeated)} {repeated or ''}")
     ok = statistics.median(screens) <= 3 and max(screens) <= 4.5 and first_screen == len(results) and not repeated
+
+    print("\nWith the app named (its report route is the answer's last step; the way to it is in 'do this first'):")
+    print(f"{'answer':52} {'reader':13} {'screens':>7} {'button':>6} {'app':>6}")
+    for address, reader, m in with_app:
+        fmt = lambda value: f"{value:6.2f}" if value is not None else "  none"  # noqa: E731
+        print(f"{address:52} {reader:13} {m['screens']:7.2f} {fmt(m['action'])} {fmt(m['app'])}")
+    app_first = sum(1 for _a, _r, m in with_app if m["action"] is not None and m["app"] is not None and m["app"] <= 1)
+    print(f"'do this first' with the app's link on the first screen: {app_first} of {len(with_app)}")
+    ok = ok and app_first == len(with_app)
     print("PASS" if ok else "FAIL")
     return 0 if ok else 1
 
