@@ -50,6 +50,9 @@ def figures(path: str) -> dict[str, str]:
         "channels with weekly hours or open 24/7": sum(
             bool(c.get("opening_hours")) or bool(c.get("always_open")) for c in channels
         ),
+        "platforms with their own report route, published (of all)": "{} ({})".format(
+            sum(p["status"] == "published" for p in data.get("platforms", [])), len(data.get("platforms", []))
+        ),
     }
 
 
