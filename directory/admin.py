@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.options import ActionLocation
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.shortcuts import redirect
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -390,10 +390,12 @@ class LinkCheckAdmin(admin.ModelAdmin):
     @admin.display(description=_("used by"))
     def used_by(self, check: LinkCheck) -> str:
         organisations = Organisation.objects.filter(channels__value=check.url).distinct()
+        platforms = Platform.objects.filter(Q(report_url=check.url) | Q(child_safety_url=check.url))
         return format_html_join(
             ", ",
             '<a href="{}">{}</a>',
-            ((reverse("admin:directory_organisation_change", args=[o.pk]), o.name) for o in organisations),
+            [(reverse("admin:directory_organisation_change", args=[o.pk]), o.name) for o in organisations]
+            + [(reverse("admin:directory_platform_change", args=[p.pk]), p.name) for p in platforms],
         )
 
     readonly_fields = ["url", "ok", "status_code", "error", "checked_at", "used_by"]

@@ -28,7 +28,7 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from directory.models import Channel, LinkCheck, Organisation, Status
+from directory.models import Channel, LinkCheck, Organisation, Platform, Status
 from directory.validation import is_public_address
 
 DEFAULT_USER_AGENT = "Signpost link checker (directory maintenance; contact the site's curators)"
@@ -214,9 +214,10 @@ def check_urls(
 
 
 def urls_to_check() -> list[str]:
-    """Every distinct web address the directory shows, or will show once a draft is published (not archived)."""
+    """Every distinct web address the directory shows, or will show once a draft is published (not archived):
+    organisations' web channels and platforms' report pages and forms."""
     web = Q(value__istartswith="http://") | Q(value__istartswith="https://")
-    return sorted(set(_listed_web_channels().filter(web).values_list("value", flat=True)))
+    return sorted(set(_listed_web_channels().filter(web).values_list("value", flat=True)) | _listed_platform_urls())
 
 
 def record_results(results: Iterable[CheckResult], now: datetime.datetime | None = None) -> None:
@@ -240,7 +241,8 @@ def broken_links(*, still_listed: bool = True) -> QuerySet[LinkCheck]:
     """Failed checks; by default only for addresses a channel of a non-archived organisation still uses."""
     checks = LinkCheck.objects.filter(ok=False)
     if still_listed:
-        checks = checks.filter(Exists(_listed_web_channels().filter(value=OuterRef("url"))))
+        by_a_channel = Exists(_listed_web_channels().filter(value=OuterRef("url")))
+        checks = checks.filter(Q(by_a_channel) | Q(url__in=_listed_platform_urls()))
     return checks
 
 
@@ -251,6 +253,20 @@ def organisations_with_broken_links() -> QuerySet[Organisation]:
         organisation=OuterRef("pk"), type__in=Channel.URL_TYPES, value__in=failed_urls
     )
     return Organisation.objects.exclude(status=Status.ARCHIVED).filter(Exists(broken_channels))
+
+
+def platforms_with_broken_links() -> QuerySet[Platform]:
+    """Non-archived platforms whose report page or form failed its last check."""
+    failed_urls = LinkCheck.objects.filter(ok=False).values("url")
+    return _listed_platforms().filter(Q(report_url__in=failed_urls) | Q(child_safety_url__in=failed_urls))
+
+
+def _listed_platforms() -> QuerySet[Platform]:
+    return Platform.objects.exclude(status=Status.ARCHIVED)
+
+
+def _listed_platform_urls() -> set[str]:
+    return {url for pair in _listed_platforms().values_list("report_url", "child_safety_url") for url in pair if url}
 
 
 def _listed_web_channels() -> QuerySet[Channel]:

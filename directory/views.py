@@ -51,5 +51,6 @@ def coverage(request: HttpRequest) -> HttpResponse:
         "broken_links": linkcheck.broken_links(),
         "open_problem_reports": ProblemReport.objects.filter(state=ProblemReport.State.OPEN).count(),
         "broken_organisations": linkcheck.organisations_with_broken_links(),
+        "broken_platforms": linkcheck.platforms_with_broken_links(),
     }
     return TemplateResponse(request, "admin/directory/coverage.html", context)

@@ -18,10 +18,11 @@ from directory.linkcheck import (
     check_url,
     check_urls,
     organisations_with_broken_links,
+    platforms_with_broken_links,
     record_results,
     urls_to_check,
 )
-from directory.models import LinkCheck
+from directory.models import LinkCheck, Platform
 from tests.factories import make_organisation
 
 SLOW_SECONDS = 3.0
@@ -362,6 +363,33 @@ def test_it_finds_the_organisations_whose_links_are_broken():
         "https://dead.example.org/",
         "https://forgotten.example.org/",
     ]
+
+
+@pytest.mark.django_db
+def test_the_platforms_report_pages_are_checked_and_a_broken_one_goes_on_the_curators_list(site, admin_client):
+    # Saved as they are stored (the admin would refuse http:// and this machine's address; the checker does not
+    # care how an address got there).
+    app = Platform.objects.create(
+        key="app",
+        name="Chat App",
+        report_url=site.url("/ok"),
+        child_safety_url=site.url("/missing"),
+        status="published",
+    )
+    Platform.objects.create(key="draft", name="Draft App", report_url=site.url("/moved"), status="draft")
+    Platform.objects.create(key="gone", name="Gone App", report_url=site.url("/gone"), status="archived")
+    out = io.StringIO()
+
+    call_command("check_links", "--timeout", "2", stdout=out)
+
+    assert out.getvalue().splitlines()[0] == "Checked 3 addresses: 2 working, 1 broken."
+    assert list(platforms_with_broken_links()) == [app]
+    assert [check.url for check in broken_links()] == [site.url("/missing")]
+    dashboard = admin_client.get("/admin/directory/coverage/").text
+    assert "Platforms with broken links" in dashboard and f"/admin/directory/platform/{app.pk}/change/" in dashboard
+    check = LinkCheck.objects.get(url=site.url("/missing"))
+    used_by = admin_client.get(f"/admin/directory/linkcheck/{check.pk}/change/").text
+    assert f'href="/admin/directory/platform/{app.pk}/change/">Chat App</a>' in used_by
 
 
 @pytest.mark.django_db
