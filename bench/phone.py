@@ -90,6 +90,11 @@ def serve(workdir: Path, port: int) -> subprocess.Popen:
     raise SystemExit("the server did not start")
 
 
+def fmt(screens: float | None) -> str:
+    """A position in screens, or "none" where the page has no such element."""
+    return f"{screens:6.2f}" if screens is not None else "  none"
+
+
 def main() -> int:
     port = free_port()
     with tempfile.TemporaryDirectory() as folder, sync_playwright() as playwright:
@@ -112,7 +117,6 @@ def main() -> int:
     print(f"Answers at {WIDTH} × {HEIGHT} (lengths in screens of {HEIGHT} px)\n")
     print(f"{'answer':42} {'reader':13} {'screens':>7} {'name':>6} {'button':>6}  first service")
     for address, reader, m in results:
-        fmt = lambda value: f"{value:6.2f}" if value is not None else "  none"  # noqa: E731
         print(f"{address:42} {reader:13} {m['screens']:7.2f} {fmt(m['name'])} {fmt(m['action'])}  {m['nameText'][:40]}")
     screens = [m["screens"] for _a, _r, m in results]
     first_screen = sum(
@@ -129,7 +133,6 @@ def main() -> int:
     print("\nWith the app named (its report route is the answer's last step; the way to it is in 'do this first'):")
     print(f"{'answer':52} {'reader':13} {'screens':>7} {'button':>6} {'app':>6}")
     for address, reader, m in with_app:
-        fmt = lambda value: f"{value:6.2f}" if value is not None else "  none"  # noqa: E731
         print(f"{address:52} {reader:13} {m['screens']:7.2f} {fmt(m['action'])} {fmt(m['app'])}")
     app_first = sum(1 for _a, _r, m in with_app if m["action"] is not None and m["app"] is not None and m["app"] <= 1)
     print(f"'do this first' with the app's link on the first screen: {app_first} of {len(with_app)}")

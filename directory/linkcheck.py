@@ -242,7 +242,10 @@ def broken_links(*, still_listed: bool = True) -> QuerySet[LinkCheck]:
     checks = LinkCheck.objects.filter(ok=False)
     if still_listed:
         by_a_channel = Exists(_listed_web_channels().filter(value=OuterRef("url")))
-        checks = checks.filter(Q(by_a_channel) | Q(url__in=_listed_platform_urls()))
+        by_a_platform = Exists(
+            _listed_platforms().filter(Q(report_url=OuterRef("url")) | Q(child_safety_url=OuterRef("url")))
+        )
+        checks = checks.filter(by_a_channel | by_a_platform)
     return checks
 
 

@@ -22,6 +22,7 @@ def figures(path: str) -> dict[str, str]:
     published = [o for o in organisations if o["status"] == "published"]
     national = [o for o in published if not o["worldwide"]]
     channels = [c for o in published for c in o["channels"]]
+    platforms = data.get("platforms", [])
 
     def talks_to_children(organisation: dict) -> bool:
         return "support_child" in organisation["services"] and organisation["kind"] in HELPLINES
@@ -51,7 +52,7 @@ def figures(path: str) -> dict[str, str]:
             bool(c.get("opening_hours")) or bool(c.get("always_open")) for c in channels
         ),
         "platforms with their own report route, published (of all)": "{} ({})".format(
-            sum(p["status"] == "published" for p in data.get("platforms", [])), len(data.get("platforms", []))
+            sum(p["status"] == "published" for p in platforms), len(platforms)
         ),
     }
 
